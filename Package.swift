@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// Second Server: a plugin host for AI agents in workspace apps. Core targets never import a plugin;
+// plugins (Plugins/*) depend only on plugin-api (the C header and the Swift SDK).
+import PackageDescription
+
+/// A first-party plugin: a dynamic library built only against plugin-api.
+func plugin(_ target: String, product: String) -> (Product, Target) {
+    (.library(name: product, type: .dynamic, targets: [target]),
+     .target(name: target, dependencies: [.product(name: "SecondPluginKit", package: "plugin-api")], path: "Plugins/\(target)"))
+}
+
+let plugins = [
+    plugin("StaticTokensAuth", product: "second-auth-static-tokens"),
+    plugin("GenericOAuth", product: "second-oauth-generic"),
+    plugin("CommandRuntime", product: "second-runtime-command"),
+    plugin("JSONLinesTelemetry", product: "second-telemetry-jsonl"),
+]
+
+let package = Package(
+    name: "second-server",
+    products: [
+        .executable(name: "second", targets: ["second"]),
+    ] + plugins.map(\.0),
+    dependencies: [
+        .package(path: "plugin-api"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "SecondConfig", dependencies: ["CYaml"]),
+        .target(name: "CSecondSys"),
+        .target(name: "SecondPluginHost", dependencies: [
+            "SecondConfig", "CSecondSys", .product(name: "SecondPluginAPI", package: "plugin-api"),
+        ]),
+        .target(name: "SecondDeployment", dependencies: ["SecondConfig", "SecondPluginHost"]),
+        .target(name: "SecondCLI", dependencies: ["SecondConfig", "SecondPluginHost", "SecondDeployment"]),
+        .executableTarget(name: "second", dependencies: ["SecondCLI"]),
+        .testTarget(name: "SecondConfigTests", dependencies: ["SecondConfig"]),
+        .testTarget(name: "SecondPluginHostTests", dependencies: [
+            "SecondPluginHost", "SecondConfig", .product(name: "SecondPluginAPI", package: "plugin-api"),
+        ]),
+        .testTarget(name: "SecondDeploymentTests", dependencies: ["SecondDeployment", "SecondCLI"]),
+    ] + plugins.map(\.1)
+)

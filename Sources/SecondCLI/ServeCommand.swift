@@ -1,0 +1,71 @@
+import Foundation
+import SecondDeployment
+import SecondPluginHost
+
+/// `second serve`: load config and plugins, create and start every instance, run until SIGINT or
+/// SIGTERM, then stop in reverse order. (The HTTP listener joins in the server-core work.)
+enum ServeCommand {
+    static func run(_ args: [String], environment: [String: String]) throws -> Int32 {
+        let a = try Arguments(args, options: ["config"], flags: [])
+        guard a.positionals.isEmpty else { throw Arguments.UsageError(message: "unexpected argument \"\(a.positionals[0])\"") }
+        let file = a.options["config"] ?? environment["SECOND_CONFIG"]
+        let deployment = Deployment.load(file: file, environment: environment)
+        guard deployment.isValid else {
+            SecondCLI.report(deployment.diagnostics)
+            return ExitCode.failure
+        }
+        let config = deployment.config
+        if let level = LogLevel(name: config.logLevel) { Logger.shared.level = level }
+        if config.mode == .production {
+            Logger.shared.info("production mode")
+        } else {
+            Logger.shared.warn("development mode: do not expose this server; set mode: production (SECOND_ENV=production) for deployments")
+        }
+        if config.authMode == .none && !config.isLoopbackBind {
+            Logger.shared.warn("AUTH MODE none ON A NON-LOOPBACK ADDRESS: anyone who can reach \(config.host) gets in", ["host": config.host])
+        }
+        let runtime = deployment.makeRuntime()
+        do { try runtime.start() } catch {
+            Output.err("second serve: \(error)")
+            return ExitCode.failure
+        }
+        Logger.shared.info("ready", [
+            "plugins": deployment.catalog.plugins.map { "\($0.name)@\($0.version)" }.joined(separator: ","),
+            "instances": runtime.instances.map(\.id).joined(separator: ","),
+            "store": config.mongodbURI == nil ? "embedded" : "mongodb",
+            "bus": config.redisURL == nil ? "in-process" : "redis",
+            "config": file ?? "(environment only)",
+        ])
+        let signal = SignalWaiter.wait(for: [SIGINT, SIGTERM])
+        Logger.shared.info("stopping", ["signal": "\(signal)"])
+        runtime.stop(deadlineMs: 5000)
+        Logger.shared.info("stopped")
+        return ExitCode.ok
+    }
+}
+
+/// Blocks the calling thread until one of the signals arrives; returns it.
+enum SignalWaiter {
+    static func wait(for signals: [Int32]) -> Int32 {
+        let got = SignalBox()
+        let done = DispatchSemaphore(value: 0)
+        var sources: [any DispatchSourceSignal] = []
+        for s in signals {
+            Foundation.signal(s, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: s, queue: .global())
+            src.setEventHandler { got.set(s); done.signal() }
+            src.resume()
+            sources.append(src)
+        }
+        done.wait()
+        sources.forEach { $0.cancel() }
+        return got.value
+    }
+}
+
+final class SignalBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v: Int32 = 0
+    func set(_ s: Int32) { lock.lock(); v = s; lock.unlock() }
+    var value: Int32 { lock.lock(); defer { lock.unlock() }; return v }
+}

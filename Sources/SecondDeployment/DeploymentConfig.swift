@@ -1,0 +1,95 @@
+import Foundation
+import SecondConfig
+
+/// The validated, typed deployment settings (keys documented in DeploymentSchema).
+public struct DeploymentConfig: Sendable {
+    public enum Mode: String, Sendable { case development, production }
+    public enum AuthMode: String, Sendable { case none, external }
+
+    public var mode: Mode
+    public var logLevel: String
+    public var host: String
+    public var port: Int
+    public var publicURL: String?
+    public var allowNonLoopbackWithoutAuth: Bool
+    public var authMode: AuthMode
+    public var noAuthSessionSecret: String?
+    public var authProviderOrder: [String]?
+    public var internalToken: String?
+    public var workerURL: String?
+    public var mongodbURI: String?
+    public var dataDir: String
+    public var redisURL: String?
+    public var tokenEncryptionKey: String?
+    public var perfTrace: Bool
+    public var telemetryDisabled: Bool
+    public var posthogToken: String?
+    public var posthogHost: String?
+    public var posthogDisabled: Bool
+    public var sentryDSN: String?
+    public var sentryDisabled: Bool
+    public var searchPath: [String]
+    public var load: [String]
+    public var secrets: [String: String]
+
+    /// Reads the normalized (schema-checked, defaults filled) root.
+    init(_ n: ConfigNode) {
+        func s(_ p: String...) -> String? { n.at(p)?.stringValue }
+        func b(_ p: String...) -> Bool { n.at(p)?.boolValue ?? false }
+        mode = Mode(rawValue: s("mode") ?? "") ?? .development
+        logLevel = s("log_level") ?? "info"
+        host = s("server", "host") ?? "127.0.0.1"
+        port = Int(n.at(["server", "port"])?.intValue ?? 3000)
+        publicURL = s("server", "public_url")
+        allowNonLoopbackWithoutAuth = b("server", "allow_non_loopback_without_auth")
+        authMode = AuthMode(rawValue: s("auth", "mode") ?? "") ?? .none
+        noAuthSessionSecret = s("auth", "no_auth_session_secret")
+        authProviderOrder = n.at(["auth", "providers"])?.arrayValue?.compactMap(\.stringValue)
+        internalToken = s("internal", "token")
+        workerURL = s("worker", "url")
+        mongodbURI = s("store", "mongodb_uri")
+        dataDir = s("store", "data_dir") ?? "./data"
+        redisURL = s("bus", "redis_url")
+        tokenEncryptionKey = s("security", "token_encryption_key")
+        perfTrace = b("diagnostics", "perf_trace")
+        telemetryDisabled = b("telemetry", "disabled")
+        posthogToken = s("telemetry", "posthog", "token")
+        posthogHost = s("telemetry", "posthog", "host")
+        posthogDisabled = b("telemetry", "posthog", "disabled")
+        sentryDSN = s("telemetry", "sentry", "dsn")
+        sentryDisabled = b("telemetry", "sentry", "disabled")
+        searchPath = n.at(["plugins", "search_path"])?.arrayValue?.compactMap(\.stringValue) ?? []
+        load = n.at(["plugins", "load"])?.arrayValue?.compactMap(\.stringValue) ?? []
+        var sec: [String: String] = [:]
+        for e in n["secrets"]?.objectEntries ?? [] { if let v = e.value.stringValue { sec[e.key] = v } }
+        secrets = sec
+    }
+
+    public var isLoopbackBind: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
+
+    /// Rules the schema cannot express. Each problem names the key (and its env variable).
+    func semanticProblems() -> [(path: String, message: String)] {
+        var out: [(String, String)] = []
+        if let u = publicURL, let url = URL(string: u) {
+            if !["http", "https"].contains(url.scheme ?? "") { out.append(("/server/public_url", "must be an http or https URL")) }
+            if !url.path.isEmpty && url.path != "/" || url.query != nil || url.fragment != nil {
+                out.append(("/server/public_url", "must be an origin only (scheme://host[:port]) without path, query or fragment"))
+            }
+        }
+        if let w = workerURL, let url = URL(string: w), !["http", "https"].contains(url.scheme ?? "") {
+            out.append(("/worker/url", "must be an http or https URL"))
+        }
+        if mode == .production {
+            if internalToken == nil {
+                out.append(("/internal/token", "production mode requires internal.token (INTERNAL_API_TOKEN): set the same strong secret on web and worker"))
+            } else if let t = internalToken, t.utf8.count < 32 {
+                out.append(("/internal/token", "production mode requires internal.token of at least 32 characters (value redacted)"))
+            }
+            if publicURL == nil { out.append(("/server/public_url", "production mode requires server.public_url (SECOND_PUBLIC_URL)")) }
+        }
+        if authMode == .none && !isLoopbackBind && !allowNonLoopbackWithoutAuth {
+            out.append(("/server/host", "auth.mode none on the non-loopback address \(host) would let anyone in; use auth.mode external or set server.allow_non_loopback_without_auth: true"))
+        }
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+/// The schema of the deployment YAML (everything except the free-form `components` and `secrets`
+/// maps, which are checked per component / as strings). It is the single documentation of the keys:
+/// `second config schema` prints it, and the same validator that checks plugin configs checks it, so
+/// errors have file:line:col, a JSON pointer and "did you mean" for unknown keys.
+///
+/// Keys (env variable that overrides each, from the self-hosting guide):
+/// - `version` (int, 1)
+/// - `mode` (`development` | `production`; `SECOND_ENV`): production refuses unsafe settings.
+/// - `log_level` (`SECOND_LOG_LEVEL`)
+/// - `server.host` (`SECOND_HOST`; not `HOSTNAME`, which shells set to the machine name), `server.port` (`PORT`), `server.public_url` (`SECOND_PUBLIC_URL`, origin only)
+/// - `auth.mode` (`SECOND_AUTH_MODE`: none | external), `auth.no_auth_session_secret` (`SECOND_NO_AUTH_SESSION_SECRET`, ≥ 32 chars, secret),
+///   `auth.providers` (auth instance ids in chain order; default: the order of `components.auth`)
+/// - `internal.token` (`INTERNAL_API_TOKEN`, secret), `worker.url` (`WORKER_URL`)
+/// - `store.mongodb_uri` (`MONGODB_URI`, credentials redacted), `store.data_dir` (`SECOND_DATA_DIR`)
+/// - `bus.redis_url` (`REDIS_URL`, credentials redacted)
+/// - `security.token_encryption_key` (`SECOND_TOKEN_ENCRYPTION_KEY`, secret)
+/// - `diagnostics.perf_trace` (`SECOND_PERF_TRACE`)
+/// - `telemetry.disabled` (`SECOND_TELEMETRY_DISABLED`), `telemetry.posthog.{token,host,disabled}`
+///   (`SECOND_POSTHOG_TOKEN`, `SECOND_POSTHOG_HOST`, `SECOND_POSTHOG_DISABLED`),
+///   `telemetry.sentry.{dsn,disabled}` (`SECOND_SENTRY_DSN`, `SECOND_SENTRY_DISABLED` or `SECOND_ERROR_REPORTING_DISABLED`)
+/// - `plugins.search_path` (list; `SECOND_PLUGIN_PATH` prepends, colon-separated), `plugins.load` (names or paths)
+/// - `secrets` (name → value; every value is secret), `components` (kind → "type/name" → config)
+enum DeploymentSchema {
+    static let json = #"""
+    {"type":"object","additionalProperties":false,
+     "properties":{
+      "version":{"type":"integer","enum":[1],"default":1},
+      "mode":{"enum":["development","production"],"default":"development"},
+      "log_level":{"enum":["trace","debug","info","warn","error"],"default":"info"},
+      "server":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "host":{"type":"string","minLength":1,"default":"127.0.0.1"},
+          "port":{"type":"integer","minimum":0,"maximum":65535,"default":3000},
+          "public_url":{"type":"string","format":"uri"},
+          "allow_non_loopback_without_auth":{"type":"boolean","default":false}}},
+      "auth":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "mode":{"enum":["none","external"],"default":"none"},
+          "no_auth_session_secret":{"type":"string","minLength":32,"x-secret":true},
+          "providers":{"type":"array","items":{"type":"string","minLength":1},"uniqueItems":true}}},
+      "internal":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{"token":{"type":"string","minLength":1,"x-secret":true}}},
+      "worker":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{"url":{"type":"string","format":"uri"}}},
+      "store":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "mongodb_uri":{"type":"string","pattern":"^mongodb(\\+srv)?://"},
+          "data_dir":{"type":"string","minLength":1,"default":"./data"}}},
+      "bus":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{"redis_url":{"type":"string","pattern":"^rediss?://"}}},
+      "security":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{"token_encryption_key":{"type":"string","minLength":32,"x-secret":true}}},
+      "diagnostics":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{"perf_trace":{"type":"boolean","default":false}}},
+      "telemetry":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "disabled":{"type":"boolean","default":false},
+          "posthog":{"type":"object","additionalProperties":false,"default":{},
+            "properties":{"token":{"type":"string"},"host":{"type":"string","format":"uri"},"disabled":{"type":"boolean","default":false}}},
+          "sentry":{"type":"object","additionalProperties":false,"default":{},
+            "properties":{"dsn":{"type":"string","format":"uri"},"disabled":{"type":"boolean","default":false}}}}},
+      "plugins":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "search_path":{"type":"array","items":{"type":"string","minLength":1},"default":[]},
+          "load":{"type":"array","items":{"type":"string","minLength":1},"default":[]}}},
+      "secrets":{"type":"object","additionalProperties":{"type":"string","x-secret":true},"default":{}},
+      "components":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "auth":{"type":"object","default":{}},
+          "oauth":{"type":"object","default":{}},
+          "runtime":{"type":"object","default":{}},
+          "telemetry":{"type":"object","default":{}}}}}}
+    """#
+}

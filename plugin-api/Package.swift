@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+// plugin-api: the Second Server plugin contract. Plugin authors depend on this package only:
+//   - SecondPluginAPI: the C header `include/second_plugin.h` (the whole ABI; no code)
+//   - SecondPluginKit: the Swift SDK that implements the ABI's exports for Swift plugins
+import PackageDescription
+
+let package = Package(
+    name: "plugin-api",
+    products: [
+        .library(name: "SecondPluginAPI", targets: ["SecondPluginAPI"]),
+        .library(name: "SecondPluginKit", targets: ["SecondPluginKit"]),
+    ],
+    targets: [
+        .target(name: "SecondPluginAPI", path: "include", publicHeadersPath: "."),
+        .target(name: "SecondPluginKit", dependencies: ["SecondPluginAPI"], path: "Sources/SecondPluginKit"),
+    ]
+)
