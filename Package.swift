@@ -28,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "SecondConfig", dependencies: ["CYaml"]),
         .target(name: "CSecondSys"),
+        .target(name: "SecondCore"),
         .target(name: "SecondPluginHost", dependencies: [
             "SecondConfig", "CSecondSys", .product(name: "SecondPluginAPI", package: "plugin-api"),
         ]),
@@ -37,7 +38,7 @@ let package = Package(
         .testTarget(name: "SecondConfigTests", dependencies: ["SecondConfig"]),
         .testTarget(name: "SecondPluginHostTests", dependencies: [
             "SecondPluginHost", "SecondConfig", .product(name: "SecondPluginAPI", package: "plugin-api"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "SecondDeploymentTests", dependencies: ["SecondDeployment", "SecondCLI"]),
     ] + plugins.map(\.1)
 )

@@ -8,6 +8,8 @@ enum ServeCommand {
     static func run(_ args: [String], environment: [String: String]) throws -> Int32 {
         let a = try Arguments(args, options: ["config"], flags: [])
         guard a.positionals.isEmpty else { throw Arguments.UsageError(message: "unexpected argument \"\(a.positionals[0])\"") }
+        // Catch SIGINT/SIGTERM from the start, so a signal during startup still stops cleanly.
+        let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         let file = a.options["config"] ?? environment["SECOND_CONFIG"]
         let deployment = Deployment.load(file: file, environment: environment)
         guard deployment.isValid else {
@@ -36,7 +38,7 @@ enum ServeCommand {
             "bus": config.redisURL == nil ? "in-process" : "redis",
             "config": file ?? "(environment only)",
         ])
-        let signal = SignalWaiter.wait(for: [SIGINT, SIGTERM])
+        let signal = signals.wait()
         Logger.shared.info("stopping", ["signal": "\(signal)"])
         runtime.stop(deadlineMs: 5000)
         Logger.shared.info("stopped")
@@ -44,19 +46,23 @@ enum ServeCommand {
     }
 }
 
-/// Blocks the calling thread until one of the signals arrives; returns it.
-enum SignalWaiter {
-    static func wait(for signals: [Int32]) -> Int32 {
-        let got = SignalBox()
-        let done = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
+/// Catches the given signals from construction on; `wait()` blocks until one arrives and returns it.
+final class SignalWaiter: @unchecked Sendable {
+    private let got = SignalBox()
+    private let done = DispatchSemaphore(value: 0)
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(signals: [Int32]) {
         for s in signals {
             Foundation.signal(s, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: s, queue: .global())
-            src.setEventHandler { got.set(s); done.signal() }
+            src.setEventHandler { [got, done] in got.set(s); done.signal() }
             src.resume()
             sources.append(src)
         }
+    }
+
+    func wait() -> Int32 {
         done.wait()
         sources.forEach { $0.cancel() }
         return got.value

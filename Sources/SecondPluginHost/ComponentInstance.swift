@@ -176,9 +176,13 @@ extension ComponentInstance {
         let t = table(second_runtime_driver_vtable.self)
         let slot = ErrorSlot()
         var session: UnsafeMutableRawPointer?
-        let status = Status(c: hot { withSecondStr(specJSON) { t.start_session?(inst, $0, stream.pointer, &session, slot.pointer) ?? Status.internal.c } })
-        guard status == .ok, let session else { throw error("start_session", status == .ok ? .internal : status, slot) }
-        return RuntimeSession(owner: self, handle: session, stream: stream)
+        let sink = EventStream.handles.insert(stream)
+        let status = Status(c: hot { withSecondStr(specJSON) { t.start_session?(inst, $0, sink, &session, slot.pointer) ?? Status.internal.c } })
+        guard status == .ok, let session else {
+            _ = EventStream.handles.remove(sink)
+            throw error("start_session", status == .ok ? .internal : status, slot)
+        }
+        return RuntimeSession(owner: self, handle: session, stream: stream, sink: sink)
     }
 
     /// Telemetry: one batch.
@@ -200,10 +204,11 @@ public final class RuntimeSession: @unchecked Sendable {
     let owner: ComponentInstance
     private var handle: UnsafeMutableRawPointer?
     public let stream: EventStream
+    private let sink: OpaquePointer
     private let lock = NSLock()
 
-    init(owner: ComponentInstance, handle: UnsafeMutableRawPointer, stream: EventStream) {
-        self.owner = owner; self.handle = handle; self.stream = stream
+    init(owner: ComponentInstance, handle: UnsafeMutableRawPointer, stream: EventStream, sink: OpaquePointer) {
+        self.owner = owner; self.handle = handle; self.stream = stream; self.sink = sink
     }
 
     private var t: second_runtime_driver_vtable { owner.table(second_runtime_driver_vtable.self) }
@@ -226,6 +231,7 @@ public final class RuntimeSession: @unchecked Sendable {
         lock.lock(); let h = handle; handle = nil; lock.unlock()
         guard let h else { return }
         t.close_session?(h)
+        _ = EventStream.handles.remove(sink)   // the sink is invalid once close_session returned
     }
 
     deinit { close() }

@@ -21,10 +21,9 @@ public final class EventStream: @unchecked Sendable {
 
     public init(capacity: Int = 1024) { self.capacity = max(1, capacity) }
 
-    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
-    static func from(_ p: OpaquePointer?) -> EventStream? {
-        p.map { Unmanaged<EventStream>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
-    }
+    /// Sinks are handed to plugins as table handles, so an emit after close_session reaches nothing.
+    static let handles = HandleTable<EventStream>()
+    static func from(_ p: OpaquePointer?) -> EventStream? { handles.get(p) }
 
     /// Producer side (host->emit). Non-blocking.
     func emit(_ rawKind: Int32, _ data: [UInt8]) -> Status {

@@ -80,7 +80,7 @@ enum HostTable {
                 catch { return fail(.invalidArgument, "invalid spawn spec") }
                 do {
                     let p = try ProcessSupervisor.shared.spawn(spec: spec, callbacks: cb, owner: c.instanceId)
-                    outProcess.pointee = OpaquePointer(Unmanaged.passRetained(p).toOpaque())   // released by process_release
+                    outProcess.pointee = SupervisedProcess.handles.insert(p)   // removed by process_release
                     return Status.ok.c
                 } catch let e as ProcessSpec.Invalid {
                     return fail(.unavailable, e.message)
@@ -100,9 +100,7 @@ enum HostTable {
             process_close_stdin: { proc in SupervisedProcess.from(proc)?.closeStdin() },
             process_pid: { proc in SupervisedProcess.from(proc)?.currentPid ?? -1 },
             process_release: { proc in
-                guard let proc else { return }
-                let p = Unmanaged<SupervisedProcess>.fromOpaque(UnsafeRawPointer(proc)).takeRetainedValue()
-                p.release()
+                SupervisedProcess.handles.remove(proc)?.release()
             },
             instance_type: { ctx in
                 guard let c = InstanceContext.from(ctx) else { return second_str(ptr: nil, len: 0) }

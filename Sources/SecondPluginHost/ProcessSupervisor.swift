@@ -79,10 +79,9 @@ final class SupervisedProcess: @unchecked Sendable {
 
     private init(pid: Int32, stdinFD: Int32, owner: String) { self.pid = pid; self.stdinFD = stdinFD; self.owner = owner }
 
-    var pointer: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
-    static func from(_ p: OpaquePointer?) -> SupervisedProcess? {
-        p.map { Unmanaged<SupervisedProcess>.fromOpaque(UnsafeRawPointer($0)).takeUnretainedValue() }
-    }
+    /// Plugin-held handles (released by process_release).
+    static let handles = HandleTable<SupervisedProcess>()
+    static func from(_ p: OpaquePointer?) -> SupervisedProcess? { handles.get(p) }
 
     static func launch(executable: String, spec: ProcessSpec, env: [String: String], callbacks: second_process_callbacks,
                        owner: String, onReaped: @escaping @Sendable (Int32) -> Void) throws -> SupervisedProcess {

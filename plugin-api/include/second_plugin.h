@@ -37,9 +37,12 @@
  * ---------------------------------------------------------------------------------------------------
  * 3. Evolution rules
  * ---------------------------------------------------------------------------------------------------
- *   - Every struct and function table starts with `uint32_t struct_size`, set by whoever fills it to
- *     sizeof() as compiled. Fields are only ever appended. A reader checks SECOND_HAS_FIELD() before
- *     reading any field added after 1.0, and treats a missing field as absent (NULL / 0).
+ *   - Every struct and function table starts with `uint32_t struct_size` (a kind vtable starts with
+ *     its `base`, whose struct_size covers the whole vtable), set by whoever fills it to sizeof() as
+ *     compiled. The two small pairs passed by value, second_str and second_completion, are frozen
+ *     and have no size. Fields are only ever appended. A reader checks SECOND_HAS_FIELD() before
+ *     reading any field added after 1.0 (for a kind vtable: SECOND_HAS_FIELD(&vt->base, KIND_vtable,
+ *     field)), and treats a missing field as absent (NULL / 0).
  *   - Appending a field or a host function bumps the MINOR version. Removing, reordering or changing the
  *     meaning of anything bumps the MAJOR version and renames the entry symbols (_v2).
  *   - New host services are added as named extensions (get_extension), never by growing this file's
@@ -108,7 +111,8 @@ extern "C" {
 #define SECOND_PLUGIN_ABI_MAJOR 1
 #define SECOND_PLUGIN_ABI_MINOR 0
 
-/** True when a struct filled by the other side (with its own struct_size) contains FIELD. */
+/** True when a struct filled by the other side (with its own struct_size) contains FIELD.
+ *  `ptr` is evaluated more than once: pass a plain pointer variable. */
 #define SECOND_HAS_FIELD(ptr, type, field) \
     ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 

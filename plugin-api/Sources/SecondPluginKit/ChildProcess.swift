@@ -73,18 +73,22 @@ public final class ChildProcess: @unchecked Sendable {
         return ChildProcess(raw: handle)
     }
 
-    public var pid: Int64 { Host.api?.process_pid?(raw) ?? -1 }
+    /// The handle while not released (the host must never see a released handle).
+    private var live: OpaquePointer? { lock.lock(); defer { lock.unlock() }; return released ? nil : raw }
 
-    /// Signals the whole process group (2 SIGINT, 15 SIGTERM, 9 SIGKILL).
-    public func kill(_ signal: Int32) { _ = Host.api?.process_kill?(raw, signal) }
+    /// The child's pid, or -1 after it was reaped or the handle was released.
+    public var pid: Int64 { live.flatMap { Host.api?.process_pid?($0) } ?? -1 }
+
+    /// Signals the whole process group (2 SIGINT, 15 SIGTERM, 9 SIGKILL). No-op after release.
+    public func kill(_ signal: Int32) { if let h = live { _ = Host.api?.process_kill?(h, signal) } }
 
     public func write(_ bytes: [UInt8]) throws {
-        guard let w = Host.api?.process_write else { throw PluginError.notSupported("no process_write") }
-        let s = withSecondStr(bytes: bytes) { w(raw, $0) }
+        guard let h = live, let w = Host.api?.process_write else { throw PluginError.unavailable("process handle released") }
+        let s = withSecondStr(bytes: bytes) { w(h, $0) }
         if s != PluginStatus.ok.c { throw PluginError(PluginStatus(c: s), "stdin is closed") }
     }
 
-    public func closeStdin() { Host.api?.process_close_stdin?(raw) }
+    public func closeStdin() { if let h = live { Host.api?.process_close_stdin?(h) } }
 
     /// Releases the handle (kills the child if it still runs). Idempotent.
     public func release() {

@@ -37,21 +37,33 @@ extension PluginError {
     /// Maps any thrown error to a PluginError. Decoding errors name the JSON pointer of the bad field.
     static func from(_ error: any Error, decodingStatus: PluginStatus) -> PluginError {
         if let e = error as? PluginError { return e }
-        if let e = error as? DecodingError { return PluginError(decodingStatus, describe(e)) }
+        if let e = error as? DecodingError {
+            return PluginError(decodingStatus, describe(e), detailsJSON: #"{"path":\#(jsonQuoted(pointer(e.path)))}"#)
+        }
         return PluginError(.internal, String(describing: error))
     }
 
-    private static func pointer(_ path: [any CodingKey]) -> String {
+    /// JSON pointer of a coding path, with keys as they are on the wire (snake_case).
+    static func pointer(_ path: [any CodingKey]) -> String {
         path.map { key in
-            let part = key.intValue.map(String.init) ?? key.stringValue
+            let part = key.intValue.map(String.init) ?? snakeCase(key.stringValue)
             return "/" + part.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
         }.joined()
+    }
+
+    /// "clientSecret" → "client_secret" (the inverse of the decoder's key strategy).
+    static func snakeCase(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+        }
+        return out
     }
 
     private static func describe(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, let ctx):
-            return "\(pointer(ctx.codingPath + [key])): missing required key \"\(key.stringValue)\""
+            return "\(pointer(ctx.codingPath + [key])): missing required key \"\(snakeCase(key.stringValue))\""
         case .typeMismatch(let type, let ctx):
             return "\(pointer(ctx.codingPath)): expected \(type)"
         case .valueNotFound(let type, let ctx):
@@ -79,4 +91,15 @@ public func jsonQuoted(_ s: String) -> String {
         }
     }
     return out + "\""
+}
+
+extension DecodingError {
+    /// Where in the payload the error is.
+    var path: [any CodingKey] {
+        switch self {
+        case .keyNotFound(let key, let ctx): return ctx.codingPath + [key]
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx): return ctx.codingPath
+        @unknown default: return []
+        }
+    }
 }
