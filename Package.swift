@@ -29,16 +29,30 @@ let package = Package(
         .target(name: "SecondConfig", dependencies: ["CYaml"]),
         .target(name: "CSecondSys"),
         .target(name: "SecondCore"),
+        .target(name: "CSecondHTTP", linkerSettings: [.linkedLibrary("microhttpd")]),
+        .target(name: "SecondHTTP", dependencies: ["SecondCore", "CSecondHTTP"]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CMongoc", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev"])]),
+        .target(name: "SecondStore", dependencies: ["SecondCore", "CSQLite", "CMongoc"]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .target(name: "SecondBus", dependencies: ["SecondCore", "CHiredis"]),
+        .target(name: "SecondServer", dependencies: [
+            "SecondCore", "SecondHTTP", "SecondPluginHost", "SecondDeployment", "SecondStore", "SecondBus",
+        ]),
         .target(name: "SecondPluginHost", dependencies: [
-            "SecondConfig", "CSecondSys", .product(name: "SecondPluginAPI", package: "plugin-api"),
+            "SecondConfig", "SecondCore", "CSecondSys", .product(name: "SecondPluginAPI", package: "plugin-api"),
         ]),
         .target(name: "SecondDeployment", dependencies: ["SecondConfig", "SecondPluginHost"]),
-        .target(name: "SecondCLI", dependencies: ["SecondConfig", "SecondPluginHost", "SecondDeployment"]),
+        .target(name: "SecondCLI", dependencies: ["SecondConfig", "SecondPluginHost", "SecondDeployment", "SecondServer"]),
         .executableTarget(name: "second", dependencies: ["SecondCLI"]),
         .testTarget(name: "SecondConfigTests", dependencies: ["SecondConfig"]),
         .testTarget(name: "SecondPluginHostTests", dependencies: [
             "SecondPluginHost", "SecondConfig", .product(name: "SecondPluginAPI", package: "plugin-api"),
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "SecondHTTPTests", dependencies: ["SecondHTTP", "SecondCore"]),
+        .testTarget(name: "SecondStoreTests", dependencies: ["SecondStore", "SecondCore"]),
+        .testTarget(name: "SecondBusTests", dependencies: ["SecondBus", "SecondCore"]),
+        .testTarget(name: "SecondServerTests", dependencies: ["SecondCore"]),
         .testTarget(name: "SecondDeploymentTests", dependencies: ["SecondDeployment", "SecondCLI"]),
     ] + plugins.map(\.1)
 )

@@ -6,7 +6,8 @@ import SecondPluginHost
 /// `second plugins list` and `second plugins inspect`.
 enum PluginsCommand {
     static func run(_ args: [String], environment: [String: String]) throws -> Int32 {
-        guard let sub = args.first else { throw Arguments.UsageError(message: "missing subcommand (valid: list, inspect)") }
+        guard let sub = args.first else { throw Arguments.UsageError(message: "missing subcommand (valid: list, inspect, check)") }
+        if sub == "check" { return try PluginCheckCommand.run(Array(args.dropFirst())) }
         let a = try Arguments(Array(args.dropFirst()), options: ["config"], flags: ["json"])
         switch sub {
         case "list":
@@ -15,7 +16,7 @@ enum PluginsCommand {
         case "inspect":
             guard a.positionals.count == 1 else { throw Arguments.UsageError(message: "expected one plugin name or component id (kind.type)") }
             return inspect(a.positionals[0], a, environment: environment)
-        default: throw Arguments.UsageError(message: "unknown subcommand \"\(sub)\" (valid: list, inspect)")
+        default: throw Arguments.UsageError(message: "unknown subcommand \"\(sub)\" (valid: list, inspect, check)")
         }
     }
 

@@ -11,11 +11,15 @@ public enum SecondCLI {
     usage: second <command> [options]
 
     commands:
-      serve [--config FILE]            load config and plugins, start them, run until SIGINT/SIGTERM
+      serve [--config FILE]            web + worker in one process (the local default), until SIGINT/SIGTERM
+      web [--config FILE]              the web role alone; reaches the worker at WORKER_URL with INTERNAL_API_TOKEN
+      worker [--config FILE]           the worker role alone (listens on WORKER_HOST:WORKER_PORT)
       plugins list [--json] [--config FILE]
                                        plugins on the search path (or those the config loads)
       plugins inspect ID [--json] [--config FILE]
                                        a plugin (by name) or component (kind.type): versions, kinds, schema
+      plugins check FILE [--config ID=JSON]
+                                       conformance kit: load checks, schema, validate, lifecycle rules
       config check FILE [--quiet]      validate FILE (all errors as FILE:LINE:COL), run each component's
                                        validate, print the effective config with secrets redacted
       config schema                    print the JSON Schema of the deployment file
@@ -41,9 +45,8 @@ public enum SecondCLI {
             case "config": return try ConfigCommand.run(args, environment: environment)
             case "version", "--version": return try versionCommand(args)
             case "help", "--help", "-h": Output.out(usage); return ExitCode.ok
-            case "web", "worker":
-                Output.err("second \(command): running the roles apart needs the HTTP server, which is not built yet; use `second serve`")
-                return ExitCode.failure
+            case "web": return try ServeCommand.run(args, environment: environment, role: .web)
+            case "worker": return try ServeCommand.run(args, environment: environment, role: .worker)
             default:
                 Output.err("second: unknown command \"\(command)\" (valid: serve, plugins, config, version, help)\n\n\(usage)")
                 return ExitCode.usage

@@ -1,11 +1,12 @@
 import Foundation
 import SecondDeployment
 import SecondPluginHost
+import SecondServer
 
-/// `second serve`: load config and plugins, create and start every instance, run until SIGINT or
-/// SIGTERM, then stop in reverse order. (The HTTP listener joins in the server-core work.)
+/// `second serve` (web + worker in one process), `second web`, `second worker`: load config and
+/// plugins, start every service, run until SIGINT or SIGTERM, then stop in reverse order.
 enum ServeCommand {
-    static func run(_ args: [String], environment: [String: String]) throws -> Int32 {
+    static func run(_ args: [String], environment: [String: String], role: ServerRuntime.Role = .all) throws -> Int32 {
         let a = try Arguments(args, options: ["config"], flags: [])
         guard a.positionals.isEmpty else { throw Arguments.UsageError(message: "unexpected argument \"\(a.positionals[0])\"") }
         // Catch SIGINT/SIGTERM from the start, so a signal during startup still stops cleanly.
@@ -26,21 +27,34 @@ enum ServeCommand {
         if config.authMode == .none && !config.isLoopbackBind {
             Logger.shared.warn("AUTH MODE none ON A NON-LOOPBACK ADDRESS: anyone who can reach \(config.host) gets in", ["host": config.host])
         }
-        let runtime = deployment.makeRuntime()
-        do { try runtime.start() } catch {
-            Output.err("second serve: \(error)")
+        if config.mode == .production && config.internalToken == nil {
+            Output.err("second: production mode requires INTERNAL_API_TOKEN (internal.token); refusing to start")
+            return ExitCode.failure
+        }
+        let runtime = ServerRuntime(role: role, deployment: deployment)
+        let startup = BlockingResult<String?>()
+        Task {
+            do { try await runtime.start(); startup.set(nil) } catch { startup.set("\(error)") }
+        }
+        if let failure = startup.wait() {
+            Output.err("second \(role == .all ? "serve" : role.rawValue): \(failure)")
             return ExitCode.failure
         }
         Logger.shared.info("ready", [
+            "role": role == .all ? "web+worker" : role.rawValue,
             "plugins": deployment.catalog.plugins.map { "\($0.name)@\($0.version)" }.joined(separator: ","),
-            "instances": runtime.instances.map(\.id).joined(separator: ","),
-            "store": config.mongodbURI == nil ? "embedded" : "mongodb",
-            "bus": config.redisURL == nil ? "in-process" : "redis",
+            "instances": runtime.plugins.instances.map(\.id).joined(separator: ","),
+            "store": runtime.store?.kind ?? "none",
+            "bus": runtime.bus?.kind ?? "none",
+            "web": runtime.webServer.map { "\(config.host):\($0.boundPort)" } ?? "",
+            "worker": runtime.workerServer.map { "\(config.workerHost):\($0.boundPort)" } ?? "",
             "config": file ?? "(environment only)",
         ])
         let signal = signals.wait()
         Logger.shared.info("stopping", ["signal": "\(signal)"])
-        runtime.stop(deadlineMs: 5000)
+        let stopped = BlockingResult<Bool>()
+        Task { await runtime.stop(deadlineMs: 5000); stopped.set(true) }
+        _ = stopped.wait()
         Logger.shared.info("stopped")
         return ExitCode.ok
     }
@@ -74,4 +88,13 @@ final class SignalBox: @unchecked Sendable {
     private var v: Int32 = 0
     func set(_ s: Int32) { lock.lock(); v = s; lock.unlock() }
     var value: Int32 { lock.lock(); defer { lock.unlock() }; return v }
+}
+
+/// Hands one value from a task to a waiting thread.
+final class BlockingResult<T: Sendable>: @unchecked Sendable {
+    private let sem = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var value: T?
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock(); sem.signal() }
+    func wait() -> T { sem.wait(); lock.lock(); defer { lock.unlock() }; return value! }
 }

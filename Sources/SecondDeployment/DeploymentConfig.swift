@@ -17,6 +17,10 @@ public struct DeploymentConfig: Sendable {
     public var authProviderOrder: [String]?
     public var internalToken: String?
     public var workerURL: String?
+    public var workerHost: String
+    public var workerPort: Int
+    public var threads: Int
+    public var maxBodyBytes: Int
     public var mongodbURI: String?
     public var dataDir: String
     public var redisURL: String?
@@ -47,6 +51,10 @@ public struct DeploymentConfig: Sendable {
         authProviderOrder = n.at(["auth", "providers"])?.arrayValue?.compactMap(\.stringValue)
         internalToken = s("internal", "token")
         workerURL = s("worker", "url")
+        workerHost = s("worker", "host") ?? "127.0.0.1"
+        workerPort = Int(n.at(["worker", "port"])?.intValue ?? 3001)
+        threads = Int(n.at(["server", "threads"])?.intValue ?? 2)
+        maxBodyBytes = Int(n.at(["server", "max_body_bytes"])?.intValue ?? 1 << 20)
         mongodbURI = s("store", "mongodb_uri")
         dataDir = s("store", "data_dir") ?? "./data"
         redisURL = s("bus", "redis_url")
@@ -66,6 +74,9 @@ public struct DeploymentConfig: Sendable {
     }
 
     public var isLoopbackBind: Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
+
+    /// Where the web reaches the worker: worker.url, else the local worker listener.
+    public var effectiveWorkerURL: String { workerURL ?? "http://127.0.0.1:\(workerPort)" }
 
     /// Rules the schema cannot express. Each problem names the key (and its env variable).
     func semanticProblems() -> [(path: String, message: String)] {

@@ -10,7 +10,9 @@
 /// - `server.host` (`SECOND_HOST`; not `HOSTNAME`, which shells set to the machine name), `server.port` (`PORT`), `server.public_url` (`SECOND_PUBLIC_URL`, origin only)
 /// - `auth.mode` (`SECOND_AUTH_MODE`: none | external), `auth.no_auth_session_secret` (`SECOND_NO_AUTH_SESSION_SECRET`, ≥ 32 chars, secret),
 ///   `auth.providers` (auth instance ids in chain order; default: the order of `components.auth`)
-/// - `internal.token` (`INTERNAL_API_TOKEN`, secret), `worker.url` (`WORKER_URL`)
+/// - `server.threads` (HTTP thread pool), `server.max_body_bytes` (413 above it)
+/// - `internal.token` (`INTERNAL_API_TOKEN`, secret), `worker.url` (`WORKER_URL`: where the web reaches the worker;
+///   default http://127.0.0.1:<worker.port>), `worker.host`/`worker.port` (`WORKER_HOST`/`WORKER_PORT`: where the worker listens)
 /// - `store.mongodb_uri` (`MONGODB_URI`, credentials redacted), `store.data_dir` (`SECOND_DATA_DIR`)
 /// - `bus.redis_url` (`REDIS_URL`, credentials redacted)
 /// - `security.token_encryption_key` (`SECOND_TOKEN_ENCRYPTION_KEY`, secret)
@@ -31,6 +33,8 @@ enum DeploymentSchema {
         "properties":{
           "host":{"type":"string","minLength":1,"default":"127.0.0.1"},
           "port":{"type":"integer","minimum":0,"maximum":65535,"default":3000},
+          "threads":{"type":"integer","minimum":1,"maximum":64,"default":2},
+          "max_body_bytes":{"type":"integer","minimum":1024,"maximum":104857600,"default":1048576},
           "public_url":{"type":"string","format":"uri"},
           "allow_non_loopback_without_auth":{"type":"boolean","default":false}}},
       "auth":{"type":"object","additionalProperties":false,"default":{},
@@ -41,7 +45,10 @@ enum DeploymentSchema {
       "internal":{"type":"object","additionalProperties":false,"default":{},
         "properties":{"token":{"type":"string","minLength":1,"x-secret":true}}},
       "worker":{"type":"object","additionalProperties":false,"default":{},
-        "properties":{"url":{"type":"string","format":"uri"}}},
+        "properties":{
+          "url":{"type":"string","format":"uri"},
+          "host":{"type":"string","minLength":1,"default":"127.0.0.1"},
+          "port":{"type":"integer","minimum":0,"maximum":65535,"default":3001}}},
       "store":{"type":"object","additionalProperties":false,"default":{},
         "properties":{
           "mongodb_uri":{"type":"string","pattern":"^mongodb(\\+srv)?://"},

@@ -20,6 +20,8 @@ public enum EnvironmentOverrides {
         Rule(variable: "SECOND_NO_AUTH_SESSION_SECRET", path: ["auth", "no_auth_session_secret"], type: .string),
         Rule(variable: "INTERNAL_API_TOKEN", path: ["internal", "token"], type: .string),
         Rule(variable: "WORKER_URL", path: ["worker", "url"], type: .string),
+        Rule(variable: "WORKER_HOST", path: ["worker", "host"], type: .string),
+        Rule(variable: "WORKER_PORT", path: ["worker", "port"], type: .int),
         Rule(variable: "MONGODB_URI", path: ["store", "mongodb_uri"], type: .string),
         Rule(variable: "SECOND_DATA_DIR", path: ["store", "data_dir"], type: .string),
         Rule(variable: "REDIS_URL", path: ["bus", "redis_url"], type: .string),

@@ -1,5 +1,6 @@
 import Foundation
 import SecondPluginAPI
+import SecondCore
 
 /// Why an instance could not be created or started; names plugin, component, instance and cause.
 public struct InstanceError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -104,6 +105,16 @@ public final class ComponentInstance: @unchecked Sendable {
 
     func table<T>(_ type: T.Type) -> T { UnsafeRawPointer(component.vtable).assumingMemoryBound(to: T.self).pointee }
 
+    /// Counts a plugin call and its outcome (second_plugin_calls_total / second_plugin_call_errors_total).
+    func count(_ call: String, _ status: Status) {
+        let labels = [("component", component.id), ("plugin", component.pluginName), ("call", call)]
+        Metrics.shared.increment("second_plugin_calls_total", "Calls into plugin components", labels: labels)
+        if status != .ok && status != .notHandled && status != .denied {
+            Metrics.shared.increment("second_plugin_call_errors_total", "Plugin calls that failed, by status",
+                                     labels: labels + [("status", status.description)])
+        }
+    }
+
     /// Runs a synchronous hot-path call, serialised if the component asked for it.
     func hot<R>(_ body: () -> R) -> R {
         serial?.lock(); defer { serial?.unlock() }
@@ -135,7 +146,9 @@ extension ComponentInstance {
     public func authenticate(requestJSON: String, timeoutMs: UInt32 = 10_000) async -> CallResult {
         guard component.kind == .auth, let inst = serving() else { return notServing() }
         let fn = table(second_auth_provider_vtable.self).authenticate
-        return await hotAsync(timeoutMs: timeoutMs) { done in withSecondStr(requestJSON) { fn?(inst, $0, done) } }
+        let r = await hotAsync(timeoutMs: timeoutMs) { done in withSecondStr(requestJSON) { fn?(inst, $0, done) } }
+        count("authenticate", r.status)
+        return r
     }
 
     public func authControl(requestJSON: String, timeoutMs: UInt32 = 30_000) async -> CallResult {
@@ -150,7 +163,9 @@ extension ComponentInstance {
     public func describeOAuth() -> CallResult {
         guard component.kind == .oauth, let inst = serving() else { return notServing() }
         let fn = table(second_oauth_provider_vtable.self).describe
-        return outCall { out, err in fn?(inst, out, err) ?? Status.internal.c }
+        let r = outCall { out, err in fn?(inst, out, err) ?? Status.internal.c }
+        count("describe", r.status)
+        return r
     }
 
     public func normalizeTokenResponse(rawJSON: String) -> CallResult {
@@ -165,7 +180,9 @@ extension ComponentInstance {
     public func detect(timeoutMs: UInt32 = 10_000) -> CallResult {
         guard component.kind == .runtime, let inst = serving() else { return notServing() }
         let fn = table(second_runtime_driver_vtable.self).detect
-        return outCall { out, err in fn?(inst, timeoutMs, out, err) ?? Status.internal.c }
+        let r = outCall { out, err in fn?(inst, timeoutMs, out, err) ?? Status.internal.c }
+        count("detect", r.status)
+        return r
     }
 
     /// Runtime: starts a session; its items arrive in `stream`.
@@ -178,6 +195,7 @@ extension ComponentInstance {
         var session: UnsafeMutableRawPointer?
         let sink = EventStream.handles.insert(stream)
         let status = Status(c: hot { withSecondStr(specJSON) { t.start_session?(inst, $0, sink, &session, slot.pointer) ?? Status.internal.c } })
+        count("start_session", status)
         guard status == .ok, let session else {
             _ = EventStream.handles.remove(sink)
             throw error("start_session", status == .ok ? .internal : status, slot)
@@ -189,7 +207,9 @@ extension ComponentInstance {
     public func submit(batchJSON: String, timeoutMs: UInt32 = 10_000) async -> CallResult {
         guard component.kind == .telemetry, let inst = serving() else { return notServing() }
         let fn = table(second_telemetry_sink_vtable.self).submit
-        return await hotAsync(timeoutMs: timeoutMs) { done in withSecondStr(batchJSON) { fn?(inst, $0, done) } }
+        let r = await hotAsync(timeoutMs: timeoutMs) { done in withSecondStr(batchJSON) { fn?(inst, $0, done) } }
+        count("submit", r.status)
+        return r
     }
 
     public func flush(deadlineMs: UInt32 = 5000) async -> CallResult {

@@ -77,6 +77,22 @@ import Testing
         #expect(missing.err.contains("no plugin or component \"auth.nope\""))
     }
 
+    @Test func pluginConformanceKit() throws {
+        let c = try runSecond(["plugins", "check", Paths.buildDir + "/plugins/libsecond-c-api-key.so",
+                               "--config", #"auth.api_key={"key":"check-key-0123456789abcdef"}"#])
+        #expect(c.status == 0, "\(c.out)\(c.err)")
+        #expect(c.out.contains("ok   auth.api_key: stop without start, destroy") && c.out.contains("all checks passed"))
+        let vendor = try runSecond(["plugins", "check", Paths.buildDir + "/plugins/libacme-auth.so",
+                                    "--config", #"auth.acme_header={"shared_secret":"check-secret-0123456789"}"#])
+        #expect(vendor.status == 0, "\(vendor.out)")
+        let needsConfig = try runSecond(["plugins", "check", Paths.buildDir + "/libsecond-auth-static-tokens.so"])
+        #expect(needsConfig.status == 1)
+        #expect(needsConfig.out.contains("pass --config auth.static_tokens=JSON"))
+        let notAPlugin = try runSecond(["plugins", "check", "/etc/hostname"])
+        #expect(notAPlugin.status == 1 && notAPlugin.out.contains("FAIL load"))
+        #expect(try runSecond(["plugins", "check"]).status == 2)
+    }
+
     @Test func versionReportsABI() throws {
         let r = try runSecond(["version", "--json"])
         #expect(r.status == 0)

@@ -81,7 +81,7 @@ import SecondConfig
         #expect(has("\(path):21:7: error: environment variable \"UNSET_VARIABLE_X\" is not set (use ${UNSET_VARIABLE_X:-default} to give a default)"), "\(lines)")
         #expect(has(#"\#(path):2:7: error: /mode: must be one of "development", "production" (got "staging")"#))
         #expect(has("\(path):4:9: error: /server/port: must be <= 65535 (got 70000)"))
-        #expect(has(#"\#(path):5:3: error: /server/hots: unknown key "hots" (valid: allow_non_loopback_without_auth, host, port, public_url) — did you mean "host"?"#))
+        #expect(has(#"\#(path):5:3: error: /server/hots: unknown key "hots" (valid: allow_non_loopback_without_auth, host, max_body_bytes, port, public_url, threads) — did you mean "host"?"#))
         #expect(lines.contains { $0.hasPrefix("\(path):6:15: error: /server/public_url: must be an origin only") })
         #expect(lines.contains { $0.hasPrefix("\(path):8:37: error: plugin \"no-such-plugin\" not found on the plugin search path") })
         #expect(has(#"\#(path):13:18: error: components.auth."static_tokens/main": /tokens/0/token: expected string, got integer"#))

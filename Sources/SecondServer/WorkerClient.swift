@@ -1,0 +1,34 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SecondCore
+
+/// The web's client for the worker (WORKER_URL), always sending the internal token.
+public final class WorkerClient: Sendable {
+    public let baseURL: URL
+    private let token: String?
+    private let session: URLSession
+
+    public init(baseURL: URL, token: String?) {
+        self.baseURL = baseURL
+        self.token = token
+        let c = URLSessionConfiguration.ephemeral
+        c.timeoutIntervalForRequest = 5
+        session = URLSession(configuration: c)
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable { public let description: String }
+
+    /// GET a JSON route of the worker. Errors name the worker's address (never the token).
+    public func get(_ path: String) async throws -> (status: Int, body: JSON) {
+        var req = URLRequest(url: baseURL.appendingPathComponent(path))
+        if let token { req.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response): (Data, URLResponse)
+        do { (data, response) = try await session.data(for: req) } catch {
+            throw Failure(description: "worker at \(baseURL.host ?? "?"):\(baseURL.port.map(String.init) ?? "?") is unreachable: \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, (try? JSON.parse(data)) ?? .null)
+    }
+}

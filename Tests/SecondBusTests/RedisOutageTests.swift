@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import SecondBus
+
+/// Redis only, each test with its OWN redis-server (a shared one is never killed).
+@Suite("redis outages and connection errors") struct RedisOutageTests {
+    static let settings = testSettings { $0.commandTimeoutMs = 2000 }
+
+    /// SIGKILL Redis while a replay reader and a subscriber are active, restart it on the same port.
+    /// What a reader sees: chunks 1–50 before the kill; nothing during the outage (appends fail with .unavailable
+    /// and are not stored); after the restart the server has lost every key, yet the producer's next appends get
+    /// seqs 51… (the bus restores the counter from the last seq it appended), the reader resubscribes by itself,
+    /// re-reads history from its last seq and continues with 51–100 and the terminal: no gap, no duplicate, no error.
+    /// A new reader from 0 now starts at 51 (the replay is no longer complete: firstSeq == 51).
+    /// The subscriber stays open and yields a `changed`/`all` resync hint once it is back, then live events again.
+    @Test func killMidStreamAndRestartOnTheSamePort() async throws {
+        let password = "kill-test-" + UUID().uuidString
+        let server = try await TestRedisServer.launch(password: password)
+        defer { server.stop() }
+        let bus = try BusFactory.make(redisURL: server.url + "/2", settings: Self.settings)
+        try await bus.start()
+        let ws = uid("ws"), run = uid("run")
+        let sub = Collector(try await bus.subscribe(workspaceId: ws))
+        try await bus.replayReset(runId: run)
+        let reader = Collector(try await bus.replayRead(runId: run, after: 0))
+        for i in 1...50 { _ = try await bus.replayAppend(runId: run, chunk: "chunk-\(i)") }
+        let before = WorkspaceEvent(type: "run.starting", workspaceId: ws, scope: "agent-runs", runId: run)
+        try await bus.publish(before)
+        try await reader.waitFor(count: 50)
+        try await sub.waitFor(count: 1)
+
+        server.kill()
+
+        // During the outage: clear, fast .unavailable naming host:port, never the password; streams stay open.
+        let hostPort = "127.0.0.1:\(server.port)"
+        let ops: [(String, () async throws -> Void)] = [
+            ("ping", { try await bus.ping() }),
+            ("append", { _ = try await bus.replayAppend(runId: run, chunk: "lost") }),
+            ("publish", { try await bus.publish(before) }),
+            ("putState", { try await bus.putState(key: uid("s"), value: "v", ttlMs: 1000) }),
+            ("takeState", { _ = try await bus.takeState(key: uid("s")) }),
+            ("acquireLock", { _ = try await bus.acquireLock(key: uid("l"), ttlMs: 1000) }),
+            ("snapshot", { _ = try await bus.replaySnapshot(runId: run, after: 0, limit: 10) }),
+            ("subscribe", { _ = try await bus.subscribe(workspaceId: uid("ws")) }),
+            ("replayRead", { _ = try await bus.replayRead(runId: uid("run"), after: 0) }),
+        ]
+        for round in 0..<3 {
+            for (name, op) in ops {
+                let t0 = Date()
+                let message = await expectUnavailable { try await op() }
+                #expect(Date().timeIntervalSince(t0) < 3, "\(name) took too long")
+                #expect(message.contains(hostPort), "\(name): \(message)")
+                #expect(!message.contains(password))
+            }
+            if round < 2 { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(!reader.isFinished && !sub.isFinished)
+        #expect(reader.count == 50)
+
+        try await server.start()   // same port, empty dataset
+
+        try await eventually("the bus to reconnect by itself") { (try? await bus.ping()) != nil }
+        try await eventually("the subscriber's resync hint") { sub.items.count >= 2 }
+        let resync = sub.items[1]
+        #expect(resync.type == WorkspaceEvent.resyncType && resync.scope == WorkspaceEvent.resyncScope && resync.workspaceId == ws)
+        let after = WorkspaceEvent(type: "run.completed", workspaceId: ws, scope: "agent-runs", runId: run, runStatus: "completed")
+        try await bus.publish(after)
+        try await sub.waitFor(count: 3)
+        #expect(sub.items == [before, resync, after])
+
+        var seqs: [UInt64] = []
+        for i in 51...100 { seqs.append(try await bus.replayAppend(runId: run, chunk: "chunk-\(i)")) }
+        #expect(seqs == Array(51...100))
+        let snapshot = try await bus.replaySnapshot(runId: run, after: 0, limit: 1000)
+        #expect(snapshot.firstSeq == 51 && !snapshot.isComplete)
+        try await bus.replayFinish(runId: run, status: "completed")
+        try await reader.waitForEnd()
+        #expect(reader.items == chunks(1...100) + [.terminal(status: "completed")])
+        #expect(reader.error == nil)
+
+        // The keys went to database 2 of the restarted server.
+        var ep = server.endpoint
+        ep.database = 2
+        let raw = try RedisConnection.open(ep, connectTimeoutMs: 1000, commandTimeoutMs: 2000)
+        #expect(try raw.call(["LLEN", "run:\(run):replay:chunks"]).integer == 50)
+        sub.cancel()
+        await bus.stop()
+    }
+
+    /// A reader attached while Redis is away keeps retrying with backoff and catches up after the restart.
+    @Test func aReaderWhoseConnectionDropsBeforeAnyChunkCatchesUp() async throws {
+        let server = try await TestRedisServer.launch()
+        defer { server.stop() }
+        let bus = try BusFactory.make(redisURL: server.url, settings: Self.settings)
+        try await bus.start()
+        let run = uid("run")
+        let reader = Collector(try await bus.replayRead(runId: run, after: 0))
+        server.kill()
+        try await Task.sleep(for: .milliseconds(700))   // several backoff rounds
+        try await server.start()
+        try await eventually("the bus to reconnect") { (try? await bus.ping()) != nil }
+        for i in 1...20 { _ = try await bus.replayAppend(runId: run, chunk: "chunk-\(i)") }
+        try await bus.replayFinish(runId: run, status: "failed")
+        try await reader.waitForEnd()
+        #expect(reader.items == chunks(1...20) + [.terminal(status: "failed")])
+        await bus.stop()
+    }
+
+    @Test func startFailsFastWhenNothingListensAndNamesHostPortButNotThePassword() async throws {
+        let port = TestRedisServer.freePort()
+        let bus = try BusFactory.make(redisURL: "redis://:hunter2-secret@127.0.0.1:\(port)/0", settings: Self.settings)
+        let t0 = Date()
+        do {
+            try await bus.start()
+            Issue.record("start succeeded without a server")
+        } catch let e as BusError {
+            guard case .unavailable(let m) = e else { Issue.record("expected .unavailable, got \(e)"); return }
+            #expect(m.contains("127.0.0.1:\(port)"))
+            #expect(!m.contains("hunter2") && !"\(e)".contains("hunter2"))
+        }
+        #expect(Date().timeIntervalSince(t0) < 3)
+        await expectUnavailable { try await bus.ping() }   // stopped after the failed start
+    }
+
+    @Test func anUnroutableHostTimesOutWithinTheConnectTimeout() async throws {
+        let bus = try BusFactory.make(redisURL: "redis://:pw-secret@10.255.255.1:6379",
+                                      settings: testSettings { $0.connectTimeoutMs = 300 })
+        let t0 = Date()
+        let m = await expectUnavailable { try await bus.start() }
+        #expect(m.contains("10.255.255.1:6379") && !m.contains("pw-secret"))
+        #expect(Date().timeIntervalSince(t0) < 3)
+    }
+
+    @Test func authAndSelectComeFromTheURL() async throws {
+        let password = "p@ss:word/" + UUID().uuidString
+        let server = try await TestRedisServer.launch(password: password)
+        defer { server.stop() }
+        let encoded = try #require(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        let base = "127.0.0.1:\(server.port)"
+
+        let wrong = try BusFactory.make(redisURL: "redis://:wrong-pass@\(base)", settings: Self.settings)
+        let m1 = await expectUnavailable { try await wrong.start() }
+        #expect(m1.contains(base) && m1.contains("AUTH") && !m1.contains("wrong-pass"))
+
+        let none = try BusFactory.make(redisURL: "redis://\(base)", settings: Self.settings)
+        let m2 = await expectUnavailable { try await none.start() }
+        #expect(m2.contains(base) && m2.contains("NOAUTH"))
+
+        for url in ["redis://:\(encoded)@\(base)/3", "redis://default:\(encoded)@\(base)/3"] {
+            let bus = try BusFactory.make(redisURL: url, settings: Self.settings)
+            try await bus.start()
+            let key = uid("k")
+            try await bus.putState(key: key, value: "in-db-3", ttlMs: 60_000)
+            let db0 = try RedisConnection.open(server.endpoint, connectTimeoutMs: 1000, commandTimeoutMs: 2000)
+            #expect(try db0.call(["GET", key]) == .null)
+            #expect(try db0.call(["SELECT", "3"]) == .status("OK"))
+            #expect(try db0.call(["GET", key]).string == "in-db-3")
+            await bus.stop()
+        }
+    }
+}
