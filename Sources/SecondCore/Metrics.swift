@@ -17,8 +17,30 @@ public final class Metrics: @unchecked Sendable {
     public init() {}
 
     static func labels(_ l: [(String, String)]) -> String {
-        l.map { "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))\"" }
-            .joined(separator: ",")
+        var out = ""
+        for (i, (k, v)) in l.enumerated() {
+            if i > 0 { out += "," }
+            out += k
+            out += "=\""
+            out += escape(v)
+            out += "\""
+        }
+        return out
+    }
+
+    /// Label values escaped for the text format; the common case (nothing to escape) copies nothing.
+    static func escape(_ v: String) -> String {
+        guard v.utf8.contains(where: { $0 == 92 || $0 == 34 || $0 == 10 }) else { return v }
+        var out = ""
+        for c in v.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
     public func increment(_ name: String, _ help: String, labels: [(String, String)] = [], by v: Double = 1) {

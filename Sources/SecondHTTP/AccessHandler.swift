@@ -17,6 +17,7 @@ let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _
         let ex = HTTPServer.Exchange()
         conCls.pointee = Unmanaged.passRetained(ex).toOpaque()
         server.begin()
+        server.startTrace(ex)
         if let len = MHD_lookup_connection_value(connection, MHD_ValueKind(rawValue: 1)!, "Content-Length").flatMap({ Int(String(cString: $0)) }),
            len > server.settings.maxBodyBytes {
             ex.tooLarge = true

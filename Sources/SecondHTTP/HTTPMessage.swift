@@ -54,7 +54,7 @@ public struct HTTPResponse: Error, Sendable {
     }
 
     public static func json(_ value: JSON, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: .bytes(Array(value.encoded())))
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: .bytes(value.bytes()))
     }
 
     public static func text(_ s: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
@@ -80,6 +80,10 @@ public enum RequestID {
             return g
         }
         var rng = SystemRandomNumberGenerator()
-        return String(format: "%016llx", rng.next() as UInt64)
+        var v: UInt64 = rng.next()
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 48, count: 16)
+        for i in (0..<16).reversed() { out[i] = hex[Int(v & 15)]; v >>= 4 }
+        return String(decoding: out, as: UTF8.self)
     }
 }

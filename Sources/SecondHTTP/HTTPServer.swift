@@ -64,6 +64,8 @@ public final class HTTPServer: Service, @unchecked Sendable {
     }
 
     public var openStreams: Int { lock.lock(); defer { lock.unlock() }; return streams.count }
+    /// Requests received and not yet completed.
+    public var inFlightRequests: Int { lock.lock(); defer { lock.unlock() }; return inFlight }
 
     // MARK: per-connection state
 
@@ -74,7 +76,7 @@ public final class HTTPServer: Service, @unchecked Sendable {
         var response: HTTPResponse?
         var request: HTTPRequest?
         let started = DispatchTime.now().uptimeNanoseconds
-        let cpuStart = threadCPUSeconds()
+        var cpuStart = 0.0
     }
 
     func begin() { lock.lock(); inFlight += 1; lock.unlock() }
@@ -138,6 +140,8 @@ public final class HTTPServer: Service, @unchecked Sendable {
         record(ex, response)
         return result
     }
+
+    func startTrace(_ ex: Exchange) { if settings.perfTrace { ex.cpuStart = threadCPUSeconds() } }
 
     private func record(_ ex: Exchange, _ response: HTTPResponse) {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - ex.started) / 1e9

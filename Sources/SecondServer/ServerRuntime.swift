@@ -37,7 +37,7 @@ public final class ServerRuntime: @unchecked Sendable {
         }
         do {
             if role != .worker {
-                let s = StoreFactory.make(mongodbURI: c.mongodbURI, dataDir: c.dataDir)
+                let s = InstrumentedStore(StoreFactory.make(mongodbURI: c.mongodbURI, dataDir: c.dataDir))
                 try await s.start()
                 store = s
                 started.append(ServiceAdapter(name: "store", stop: { await s.stop() }))
@@ -62,7 +62,14 @@ public final class ServerRuntime: @unchecked Sendable {
                 let router = Router()
                 var checks: [ReadinessCheck] = []
                 if let s = store { checks.append(ReadinessCheck(name: "store") { do { try await s.ping(); return (true, s.kind) } catch { return (false, "\(error)") } }) }
-                if let b = bus { checks.append(ReadinessCheck(name: "bus") { do { try await b.ping(); return (true, b.kind) } catch { return (false, "\(error)") } }) }
+                if let b = bus {
+                    checks.append(ReadinessCheck(name: "bus") {
+                        do { try await b.ping(); return (true, b.kind) } catch {
+                            Metrics.shared.increment("second_bus_errors_total", "Coordination bus operations that failed", labels: [("backend", b.kind), ("op", "ping")])
+                            return (false, "\(error)")
+                        }
+                    })
+                }
                 let workerURL = workerServer.map { "http://127.0.0.1:\($0.boundPort)" } ?? c.effectiveWorkerURL
                 if let url = URL(string: workerURL) { checks.append(WebRole.workerCheck(WorkerClient(baseURL: url, token: c.internalToken))) }
                 WebRole(plugins: plugins, auth: auth, checks: checks).install(on: router)

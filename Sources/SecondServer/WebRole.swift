@@ -24,10 +24,10 @@ public final class WebRole: Sendable {
         router.get("/metrics") { _ in .text(Metrics.shared.render(), contentType: "text/plain; version=0.0.4") }
         // Internal API (worker → web): token required. More routes arrive with runs and integrations.
         router.add("GET", "/api/internal/ping", auth.guarded { _ in .json(["ok": true]) })
-        router.add("GET", "/api/internal/info", auth.guarded { [plugins] _ in
-            .json(["role": "web", "version": .string(ServerInfo.version),
-                   "plugins": .array(plugins.catalog.plugins.map { ["name": .string($0.name), "version": .string($0.version)] })])
-        })
+        // Static for the life of the process (plugins never change at runtime): encoded once.
+        let info = HTTPResponse.json(["role": "web", "version": .string(ServerInfo.version),
+                                      "plugins": .array(plugins.catalog.plugins.map { ["name": .string($0.name), "version": .string($0.version)] })])
+        router.add("GET", "/api/internal/info", auth.guarded { _ in info })
     }
 
     /// A readiness check that asks the worker for its status with the internal token.

@@ -49,3 +49,16 @@ import Testing
         #expect(ReplayWire.decodeLive("garbage") == nil)
     }
 }
+
+@Suite("CoordinationBusService") struct CoordinationBusServiceTests {
+    @Test func runsTheBusLifecycle() async throws {
+        let service = CoordinationBusService(bus: InProcessBus())
+        #expect(service.name == "coordination-bus (in-process)")
+        try await service.start()
+        try await service.bus.ping()
+        let t0 = ContinuousClock.now
+        await service.stop(deadlineMs: 5000)
+        #expect(ContinuousClock.now - t0 < .seconds(1))
+        await #expect(throws: BusError.unavailable("in-process bus is stopped")) { try await service.bus.ping() }
+    }
+}

@@ -122,7 +122,9 @@ import SecondCore
         try await server.start()
         let port = server.boundPort
         async let response = get(port, "/slow")
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // Stop only once the request is really in flight (the suite runs tests in parallel).
+        for _ in 0..<500 where server.inFlightRequests == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(server.inFlightRequests == 1)
         await server.stop(deadlineMs: 3000)
         let (status, _, data) = try await response
         #expect(status == 200 && String(decoding: data, as: UTF8.self) == #"{"done":true}"#)

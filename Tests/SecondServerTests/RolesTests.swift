@@ -20,6 +20,7 @@ import Testing
         #expect(metrics.status == 200)
         #expect(metrics.body.contains(#"second_http_requests_total{role="web",route="/healthz",method="GET",status="200"} 1"#))
         #expect(metrics.body.contains("# TYPE second_http_request_duration_seconds histogram"))
+        #expect(metrics.body.contains(#"second_store_operations_total{backend="sqlite",op="ping"} 1"#), "readiness pinged the store once")
         let workerHealth = try await http(s.workerPort, "/healthz")
         #expect(workerHealth.status == 200 && workerHealth.body.contains(#""sessions":0"#))
         #expect(s.stop() == 0)

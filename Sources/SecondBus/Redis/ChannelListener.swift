@@ -16,7 +16,6 @@ final class ChannelListener: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelReason: BusError??   // guarded by lock; .some(nil) = consumer cancelled
     private var ready: (@Sendable (Result<Void, BusError>) -> Void)?  // guarded by lock; called once
-    private var ended = false              // guarded by lock
 
     init(channel: String, endpoint: RedisEndpoint, settings: BusSettings) {
         self.channel = channel; self.endpoint = endpoint; self.settings = settings

@@ -10,9 +10,11 @@ public final class RedisBus: CoordinationBus {
     private let settings: BusSettings
     private let pool: RedisCommandPool
     private let state = Mutex(State())
+    private let listenerThreads = DispatchGroup()   // stop() waits for every listener thread to end
 
     private struct State {
         var phase = Phase.new
+        var poolStarted = false
         var nextId: UInt64 = 0
         var listeners: [UInt64: ChannelListener] = [:]
         var floors = SeqFloors()
@@ -25,18 +27,21 @@ public final class RedisBus: CoordinationBus {
         pool = RedisCommandPool(endpoint: endpoint, settings: settings)
     }
 
+    /// Fails with `.unavailable` when Redis cannot be reached; the bus then stays unstarted and `start` may be retried.
     public func start() async throws {
-        let first: Bool = try state.withLock { s throws(BusError) in
+        let startPool: Bool = try state.withLock { s throws(BusError) in
             switch s.phase {
             case .stopped: throw .unavailable("redis \(endpoint): bus is stopped")
             case .running: return false
-            case .new: s.phase = .running; return true
+            case .new:
+                s.phase = .running
+                defer { s.poolStarted = true }
+                return !s.poolStarted
             }
         }
-        guard first else { return }
-        pool.start()
+        if startPool { pool.start() }
         do { try await ping() } catch {
-            await stop()
+            state.withLock { if $0.phase == .running { $0.phase = .new } }
             throw error
         }
     }
@@ -48,6 +53,9 @@ public final class RedisBus: CoordinationBus {
         }
         for l in listeners { l.cancel(reason: .unavailable("redis \(endpoint): bus stopped")) }
         await pool.stop()
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            listenerThreads.notify(queue: .global()) { c.resume() }
+        }
     }
 
     public func ping() async throws {
@@ -121,7 +129,7 @@ public final class RedisBus: CoordinationBus {
         try Validate.key(runId, "runId")
         let (stream, output) = AsyncThrowingStream<ReplayItem, any Error>.makeStream()
         let reader = RedisReplayReader(runId: runId, cursor: cursor, pool: pool, pageSize: settings.historyPageSize, output: output)
-        try await listen(channel: RedisKeys.live(runId), output: output, finishOnStop: true) { event throws(BusError) in
+        try await listen(channel: RedisKeys.live(runId), output: output) { event throws(BusError) in
             try reader.handle(event)
         }
         return stream
@@ -166,12 +174,14 @@ public final class RedisBus: CoordinationBus {
     }
 
     private func checkRunning() throws(BusError) {
-        try state.withLock { s throws(BusError) in
-            switch s.phase {
-            case .new: throw .unavailable("redis \(endpoint): bus is not started")
-            case .stopped: throw .unavailable("redis \(endpoint): bus is stopped")
-            case .running: break
-            }
+        try state.withLock { s throws(BusError) in try checkPhase(s.phase) }
+    }
+
+    private func checkPhase(_ phase: Phase) throws(BusError) {
+        switch phase {
+        case .new: throw .unavailable("redis \(endpoint): bus is not started")
+        case .stopped: throw .unavailable("redis \(endpoint): bus is stopped")
+        case .running: break
         }
     }
 
@@ -190,13 +200,15 @@ public final class RedisBus: CoordinationBus {
     }
 
     /// Starts a listener, registers it for `stop`, ties it to the stream's lifetime and waits until it is subscribed.
-    private func listen<T>(channel: String, output: AsyncThrowingStream<T, any Error>.Continuation, finishOnStop: Bool = false,
+    private func listen<T>(channel: String, output: AsyncThrowingStream<T, any Error>.Continuation,
                            handler: @escaping ChannelListener.Handler) async throws {
         let listener = ChannelListener(channel: channel, endpoint: endpoint, settings: settings)
+        let group = listenerThreads
         let id = try state.withLock { s throws(BusError) in
-            guard s.phase == .running else { throw .unavailable("redis \(endpoint): bus is not running") }
+            try checkPhase(s.phase)
             s.nextId += 1
             s.listeners[s.nextId] = listener
+            group.enter()   // under the lock, so a concurrent stop() either cancels this listener or rejects it
             return s.nextId
         }
         output.onTermination = { _ in listener.cancel() }
@@ -204,6 +216,7 @@ public final class RedisBus: CoordinationBus {
             listener.start(handler: handler, onEnd: { [weak self] error in
                 _ = self?.state.withLock { $0.listeners.removeValue(forKey: id) }
                 output.finish(throwing: error)
+                group.leave()
             }, ready: { ready.resume(with: $0.mapError { $0 as any Error }) })
         }
     }

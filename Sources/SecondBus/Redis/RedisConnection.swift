@@ -13,6 +13,7 @@ final class RedisConnection {
 
     /// Connects, then AUTH and SELECT from the URL. Errors name host:port, never the password.
     static func open(_ ep: RedisEndpoint, connectTimeoutMs: Int, commandTimeoutMs: Int) throws(BusError) -> RedisConnection {
+        SigPipe.ignore
         guard let ctx = redisConnectWithTimeout(ep.host, Int32(ep.port), timeval(ms: connectTimeoutMs)) else {
             throw .unavailable("redis \(ep): cannot allocate a connection")
         }
@@ -40,14 +41,15 @@ final class RedisConnection {
     /// Error replies come back as `.error`; I/O failures throw `.unavailable` and leave the connection broken.
     func command(_ args: [String]) throws(BusError) -> RedisReply {
         if closed || isBroken { throw .unavailable("redis \(endpoint): connection is closed") }
-        var bytes: [CChar] = []
+        var bytes: [UInt8] = []
         var lengths: [Int] = []
-        for a in args { let u = Array(a.utf8); lengths.append(u.count); bytes += u.map { CChar(bitPattern: $0) } }
+        for a in args { lengths.append(a.utf8.count); bytes.append(contentsOf: a.utf8) }
         if bytes.isEmpty { bytes.append(0) }
         let raw: UnsafeMutableRawPointer? = bytes.withUnsafeBufferPointer { buf in
+            let base = UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self)
             var argv: [UnsafePointer<CChar>?] = []
             var offset = 0
-            for n in lengths { argv.append(buf.baseAddress! + offset); offset += n }
+            for n in lengths { argv.append(base + offset); offset += n }
             return argv.withUnsafeMutableBufferPointer { av in
                 lengths.withUnsafeBufferPointer { lens in
                     redisCommandArgv(ctx, Int32(args.count), av.baseAddress, lens.baseAddress)

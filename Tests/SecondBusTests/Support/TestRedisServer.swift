@@ -1,17 +1,18 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import SecondBus
 
-/// A redis-server child process on 127.0.0.1 with no persistence. Stopped by pid only (never by name).
+/// A redis-server on 127.0.0.1 with no persistence, stopped by pid only (never by name).
+///
+/// It runs under a small `sh` watchdog that kills it once this test process is gone (even after a crash), so a
+/// failed run leaves no servers behind. Children spawned from Swift threads inherit a signal mask that blocks
+/// SIGTERM, so the server is stopped with SHUTDOWN NOSAVE, and killed with SIGKILL (which cannot be blocked).
 final class TestRedisServer: @unchecked Sendable {
     let port: Int
     let password: String?
     private let lock = NSLock()
-    private var process: Process?
-
-    /// Every pid we started, so an exiting test process can still stop them (see `TestRedisServer.reapAtExit`).
-    static let pids = Mutex<Set<Int32>>([])
+    private var shell: Process?      // guarded by lock
+    private var serverPID: Int32 = 0 // guarded by lock
 
     init(port: Int = TestRedisServer.freePort(), password: String? = nil) {
         self.port = port; self.password = password
@@ -26,18 +27,32 @@ final class TestRedisServer: @unchecked Sendable {
         return s
     }
 
-    /// Starts redis-server and waits until it answers PING (5 s).
+    /// Starts redis-server (again, after `kill`/`stop`, on the same port) and waits until it answers PING (5 s).
     func start() async throws {
-        reapAtExitOnce
+        let args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--dir", NSTemporaryDirectory(), "--loglevel", "warning"] + (password.map { ["--requirepass", $0] } ?? [])
+        let watchdog = """
+        "$0" "$@" >/dev/null 2>&1 & r=$!; echo $r
+        while kill -0 \(getpid()) 2>/dev/null && kill -0 $r 2>/dev/null; do sleep 0.3; done
+        kill -9 $r 2>/dev/null; wait
+        """
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Self.redisServerPath())
-        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                       "--dir", NSTemporaryDirectory(), "--loglevel", "warning"] + (password.map { ["--requirepass", $0] } ?? [])
-        p.standardOutput = FileHandle.nullDevice
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", watchdog, try Self.redisServerPath()] + args
+        let out = Pipe()
+        p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
-        lock.withLock { process = p }
-        Self.pids.withLock { _ = $0.insert(p.processIdentifier) }
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let d = out.fileHandleForReading.availableData
+            if d.isEmpty { break }
+            line += d
+        }
+        guard let pid = Int32(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestFailure("could not start redis-server")
+        }
+        lock.withLock { shell = p; serverPID = pid }
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
             if let c = try? RedisConnection.open(endpoint, connectTimeoutMs: 200, commandTimeoutMs: 500),
@@ -48,17 +63,23 @@ final class TestRedisServer: @unchecked Sendable {
         throw TestFailure("redis-server on port \(port) did not answer PING within 5 s")
     }
 
-    /// SIGKILL: the server dies without any chance to save (and it has no persistence anyway).
-    func kill() { signal(SIGKILL) }
+    /// SIGKILL: the server dies at once, without any chance to save (and it has no persistence anyway).
+    func kill() {
+        let (p, pid) = lock.withLock { () -> (Process?, Int32) in
+            defer { shell = nil; serverPID = 0 }
+            return (shell, serverPID)
+        }
+        guard let p, pid > 0 else { return }
+        _ = Foundation.kill(pid, SIGKILL)
+        p.waitUntilExit()   // the watchdog exits after reaping the server
+    }
 
-    /// SIGTERM and wait.
-    func stop() { signal(SIGTERM) }
-
-    private func signal(_ sig: Int32) {
-        guard let p = lock.withLock({ () -> Process? in defer { process = nil }; return process }) else { return }
-        if p.isRunning { _ = Foundation.kill(p.processIdentifier, sig) }
-        p.waitUntilExit()
-        Self.pids.withLock { _ = $0.remove(p.processIdentifier) }
+    /// SHUTDOWN NOSAVE, then SIGKILL if it is still there.
+    func stop() {
+        if let c = try? RedisConnection.open(endpoint, connectTimeoutMs: 200, commandTimeoutMs: 1000) {
+            _ = try? c.command(["SHUTDOWN", "NOSAVE"])
+        }
+        kill()
     }
 
     static func freePort() -> Int {
@@ -79,35 +100,27 @@ final class TestRedisServer: @unchecked Sendable {
             where FileManager.default.isExecutableFile(atPath: p) { return p }
         throw TestFailure("redis-server is not installed: run scripts/services/redis-test-server (apt-get install redis-server)")
     }
-
-    /// Safety net for a test process that exits without the suite scope ending (e.g. a failed expectation in setup).
-    private let reapAtExitOnce: Void = { _ = TestRedisServer.registerReaper }()
-    private static let registerReaper: Void = {
-        atexit {
-            for pid in TestRedisServer.pids.withLock({ $0 }) { _ = Foundation.kill(pid, SIGTERM) }
-        }
-    }()
 }
 
 /// The server shared by the conformance suites: SECOND_TEST_REDIS_URL if set, else our own, started on first use
 /// and stopped when the last suite using `.sharedRedis` ends.
 actor SharedRedis {
     static let shared = SharedRedis()
-    private var server: TestRedisServer?
+    private var server: Task<TestRedisServer, any Error>?   // a task, so concurrent first callers share one launch
     private var users = 0
 
     func url() async throws -> String {
         if let env = ProcessInfo.processInfo.environment["SECOND_TEST_REDIS_URL"], !env.isEmpty { return env }
-        if let server { return server.url }
-        let s = try await TestRedisServer.launch()
-        server = s
-        return s.url
+        if server == nil { server = Task { try await TestRedisServer.launch() } }
+        return try await server!.value.url
     }
 
     func enter() { users += 1 }
-    func leave() {
+    func leave() async {
         users -= 1
-        if users == 0 { server?.stop(); server = nil }
+        guard users == 0, let task = server else { return }
+        server = nil
+        (try? await task.value)?.stop()
     }
 }
 
