@@ -1,3 +1,4 @@
+import SecondCore
 import Foundation
 
 /// The §10 replay wire formats. Redis scripts splice pre-quoted strings into these shapes (seq is only known
@@ -34,24 +35,6 @@ enum ReplayWire {
         }
     }
 
-    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped, the rest verbatim UTF-8.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-        return out
-    }
+    /// A JSON string literal (RFC 8259), by the shared serializer.
+    static func quote(_ s: String) -> String { JSON.quoted(s) }
 }

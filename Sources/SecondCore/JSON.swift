@@ -84,6 +84,14 @@ public enum JSON: Sendable, Hashable, Codable {
         }
     }
 
+    /// `s` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 2)
+        writeString(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(34)
         for b in s.utf8 {

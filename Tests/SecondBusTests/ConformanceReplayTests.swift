@@ -120,17 +120,19 @@ extension Conformance {
 
         @Test(arguments: BusKind.allCases)
         func appendsRefreshTheTTLAndAnIdleBufferExpires(kind: BusKind) async throws {
-            try await withBus(kind, testSettings { $0.replayTTLSeconds = 2 }) { bus in
+            // Generous margins (TTL 4 s, steps of 2.4 s): the suite runs in parallel on 2 cores, and a
+            // step that overshoots by more than the margin would expire the buffer for real.
+            try await withBus(kind, testSettings { $0.replayTTLSeconds = 4 }) { bus in
                 let run = uid("run")
                 let started = Date()
                 _ = try await bus.replayAppend(runId: run, chunk: "chunk-1")
-                try await Task.sleep(for: .milliseconds(1200))
-                _ = try await bus.replayAppend(runId: run, chunk: "chunk-2")       // refreshes to now + 2 s
-                try await Task.sleep(for: .milliseconds(1200))                     // past the first expiry
+                try await Task.sleep(for: .milliseconds(2400))
+                _ = try await bus.replayAppend(runId: run, chunk: "chunk-2")       // refreshes to now + 4 s
+                try await Task.sleep(for: .milliseconds(2400))                     // past the first expiry
                 let alive = try await bus.replaySnapshot(runId: run, after: 0, limit: 10)
                 #expect(alive.chunks.map(\.seq) == [1, 2], "the buffer expired despite a refresh")
-                #expect(Date().timeIntervalSince(started) > 2.0)
-                try await eventually("the idle buffer to expire", within: 4) {
+                #expect(Date().timeIntervalSince(started) > 4.0)
+                try await eventually("the idle buffer to expire", within: 8) {
                     try await bus.replaySnapshot(runId: run, after: 0, limit: 10).exists == false
                 }
                 // An expired run starts over at seq 1.

@@ -48,7 +48,7 @@ import Testing
             for (name, op) in ops {
                 let t0 = Date()
                 let message = await expectUnavailable { try await op() }
-                #expect(Date().timeIntervalSince(t0) < 3, "\(name) took too long")
+                #expect(Date().timeIntervalSince(t0) < 8, "\(name) took too long (a hang, not a fast failure)")
                 #expect(message.contains(hostPort), "\(name): \(message)")
                 #expect(!message.contains(password))
             }
@@ -109,7 +109,7 @@ import Testing
                         written[try await bus.replayAppend(runId: run, chunk: "chunk-\(i)")] = "chunk-\(i)"
                         break
                     } catch BusError.unavailable {
-                        #expect(Date().timeIntervalSince(t0) < 3)
+                        #expect(Date().timeIntervalSince(t0) < 8)
                         try await Task.sleep(for: .milliseconds(20))
                     }
                 }
@@ -170,7 +170,7 @@ import Testing
             #expect(m.contains("127.0.0.1:\(port)"))
             #expect(!m.contains("hunter2") && !"\(e)".contains("hunter2"))
         }
-        #expect(Date().timeIntervalSince(t0) < 3)
+        #expect(Date().timeIntervalSince(t0) < 8)
         await expectUnavailable { try await bus.ping() }   // not started
 
         // Once Redis is there, start may simply be retried.
@@ -188,7 +188,7 @@ import Testing
         let t0 = Date()
         let m = await expectUnavailable { try await bus.start() }
         #expect(m.contains("10.255.255.1:6379") && !m.contains("pw-secret"))
-        #expect(Date().timeIntervalSince(t0) < 3)
+        #expect(Date().timeIntervalSince(t0) < 8)
     }
 
     @Test func authAndSelectComeFromTheURL() async throws {
