@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "SecondConfig", dependencies: ["CYaml"]),
         .target(name: "CSecondSys"),
         .target(name: "SecondCore"),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "SecondCrypto", dependencies: ["SecondCore", "COpenSSL"]),
         .target(name: "CSecondHTTP", linkerSettings: [.linkedLibrary("microhttpd")]),
         .target(name: "SecondHTTP", dependencies: ["SecondCore", "CSecondHTTP"]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "SecondStoreTests", dependencies: ["SecondStore", "SecondCore"]),
         .testTarget(name: "SecondBusTests", dependencies: ["SecondBus", "SecondCore"]),
         .testTarget(name: "SecondServerTests", dependencies: ["SecondCore"]),
+        .testTarget(name: "SecondGovernanceTests", dependencies: ["SecondCore", "SecondCrypto"]),
         .testTarget(name: "SecondDeploymentTests", dependencies: ["SecondDeployment", "SecondCLI"]),
     ] + plugins.map(\.1)
 )
