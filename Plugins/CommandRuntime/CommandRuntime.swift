@@ -31,11 +31,15 @@ final class CommandRuntime: RuntimeDriver {
 
     let config: Config
     let context: InstanceContext
+    private let sessions = SessionRegistry()
 
     init(config: Config, context: InstanceContext) throws {
         self.config = config
         self.context = context
     }
+
+    /// The host is shutting the instance down: cancel every running turn.
+    func stop(deadlineMilliseconds: UInt32) { sessions.cancelAll() }
 
     func detect(timeoutMilliseconds: UInt32) throws -> RuntimeAvailability {
         guard let args = config.versionArgs else {
@@ -73,6 +77,7 @@ final class CommandRuntime: RuntimeDriver {
             onOutput: { [weak session] stream, line in session?.output(stream, line) },
             onExit: { [weak session] code, signal in session?.exited(code: code, signal: signal) })
         session.attach(child)
+        sessions.add(session)
         events.status("running")
         if config.promptVia == "stdin" {
             try? child.write(Array((spec.prompt ?? "").utf8) + [10])
@@ -138,6 +143,18 @@ final class CommandSession: RuntimeSession, @unchecked Sendable {
     func close() {
         lock.lock(); let c = child; child = nil; lock.unlock()
         c?.release()
+    }
+}
+
+/// The instance's running sessions (weakly held: closed sessions drop out by themselves).
+final class SessionRegistry: @unchecked Sendable {
+    private struct Weak { weak var session: CommandSession? }
+    private let lock = NSLock()
+    private var list: [Weak] = []
+    func add(_ s: CommandSession) { lock.lock(); list = list.filter { $0.session != nil } + [Weak(session: s)]; lock.unlock() }
+    func cancelAll() {
+        lock.lock(); let all = list.compactMap(\.session); list = []; lock.unlock()
+        all.forEach { $0.cancel() }
     }
 }
 

@@ -27,6 +27,9 @@ public final class ComponentInstance: @unchecked Sendable {
     private var instance: UnsafeMutableRawPointer?
     private let stateLock = NSLock()
     private let serial: NSLock?
+    /// Open runtime sessions, closed before destroy (weak: closed sessions drop out).
+    private var sessions: [WeakSession] = []
+    private struct WeakSession { weak var session: RuntimeSession? }
 
     public init(component: ComponentInfo, name: String, configJSON: String, secrets: SecretStore? = nil) {
         self.component = component
@@ -85,6 +88,12 @@ public final class ComponentInstance: @unchecked Sendable {
         let doStop = lifecycle.takeStop()
         stateLock.unlock()
         if doStop { component.vtable.pointee.stop?(instance, deadlineMs) }
+        // Every session is closed before its instance is destroyed (second_plugin.h §6).
+        // stop cancelled them; give their EXIT until the deadline, then close (a missing EXIT is added).
+        stateLock.lock(); let open = sessions.compactMap(\.session); sessions = []; stateLock.unlock()
+        let deadline = Date(timeIntervalSinceNow: Double(deadlineMs) / 1000)
+        for s in open { _ = s.stream.waitForExit(timeout: max(0, deadline.timeIntervalSinceNow)) }
+        open.forEach { $0.close() }
         stateLock.lock()
         let doDestroy = lifecycle.takeDestroy()
         let ptr = instance
@@ -200,7 +209,9 @@ extension ComponentInstance {
             _ = EventStream.handles.remove(sink)
             throw error("start_session", status == .ok ? .internal : status, slot)
         }
-        return RuntimeSession(owner: self, handle: session, stream: stream, sink: sink)
+        let handle = RuntimeSession(owner: self, handle: session, stream: stream, sink: sink)
+        stateLock.lock(); sessions = sessions.filter { $0.session != nil } + [WeakSession(session: handle)]; stateLock.unlock()
+        return handle
     }
 
     /// Telemetry: one batch.
@@ -252,6 +263,7 @@ public final class RuntimeSession: @unchecked Sendable {
         guard let h else { return }
         t.close_session?(h)
         _ = EventStream.handles.remove(sink)   // the sink is invalid once close_session returned
+        stream.terminate(reason: "session closed before the runtime exited")
     }
 
     deinit { close() }

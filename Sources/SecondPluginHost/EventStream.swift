@@ -74,6 +74,23 @@ public final class EventStream: @unchecked Sendable {
         return out
     }
 
+    /// Blocks until EXIT was emitted (true) or the timeout passed (false).
+    public func waitForExit(timeout: TimeInterval) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        cond.lock(); defer { cond.unlock() }
+        while !exitEmitted { if !cond.wait(until: deadline) { return exitEmitted } }
+        return true
+    }
+
+    /// Ends a stream the driver abandoned: adds an EXIT unless one was emitted.
+    func terminate(reason: String) {
+        cond.lock(); defer { cond.unlock() }
+        guard !exitEmitted else { return }
+        exitEmitted = true
+        items.append(Item(kind: .exit, data: Array(#"{"v":1,"code":-1,"signal":0,"error":"\#(reason)"}"#.utf8)))
+        cond.broadcast()
+    }
+
     /// The consumer has gone: producers get CANCELLED from now on.
     public func cancel() {
         cond.lock(); consumerGone = true; cond.broadcast(); cond.unlock()

@@ -35,7 +35,8 @@ public final class PluginRuntime: @unchecked Sendable {
     /// Stops and destroys every instance in reverse order. Idempotent.
     public func stop(deadlineMs: UInt32 = 5000) {
         for i in instances.reversed() { i.shutdown(deadlineMs: deadlineMs) }
-        ProcessSupervisor.shared.killAll()
+        // Whatever a driver left running dies with it (only this runtime's children).
+        ProcessSupervisor.shared.killAll(owners: Set(instances.map(\.id)))
         lock.lock(); running = false; lock.unlock()
     }
 

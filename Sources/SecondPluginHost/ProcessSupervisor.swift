@@ -61,10 +61,11 @@ public final class ProcessSupervisor: @unchecked Sendable {
         return p
     }
 
-    /// Kills every live child's process group (shutdown).
-    public func killAll(signal: Int32 = SIGKILL) {
+    /// Kills the process groups of live children (shutdown): those spawned by the given instance ids,
+    /// or every child when `owners` is nil.
+    public func killAll(owners: Set<String>? = nil, signal: Int32 = SIGKILL) {
         lock.lock(); let all = Array(live.values); lock.unlock()
-        for p in all { p.kill(signal) }
+        for p in all where owners?.contains(p.owner) ?? true { p.kill(signal) }
     }
 }
 

@@ -128,3 +128,16 @@ import Testing
 }
 
 import SecondPluginAPI
+
+extension RuntimeDriverTests {
+    @Test func stoppingTheInstanceCancelsItsRunningSessions() throws {
+        let d = try driver("stopper", #"{"command":["/bin/sleep","30"],"prompt_via":"none","timeout_ms":60000,"cancel_grace_ms":200}"#)
+        let s = try d.startSession(specJSON: #"{"v":1,"session_id":"s8"}"#, stream: EventStream())
+        #expect(s.stream.next(timeout: 5)?.kind == .status)
+        d.shutdown(deadlineMs: 2000)
+        let exit = s.stream.collect(timeout: 10).last
+        #expect(exit?.kind == .exit)
+        #expect(exit?.text.contains(#""error":"cancelled""#) == true, "\(exit?.text ?? "no exit")")
+        s.close()
+    }
+}

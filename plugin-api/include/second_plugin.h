@@ -537,7 +537,9 @@ typedef struct second_runtime_driver_vtable {
      *  safe after the process exited. EXIT is still emitted (with an "error":"cancelled"). Any thread. */
     void (*cancel)(void *session);
     /** Releases the session; after EXIT was emitted or to abandon it (kills what still runs).
-     *  Called exactly once per session. The sink must not be used after this returns. */
+     *  Called exactly once per session, and always before the instance's destroy (at shutdown the
+     *  host calls stop, then close_session for each open session, then destroy). The sink must not
+     *  be used after this returns. */
     void (*close_session)(void *session);
 } second_runtime_driver_vtable;
 
