@@ -11,6 +11,7 @@ func plugin(_ target: String, product: String) -> (Product, Target) {
 
 let plugins = [
     plugin("StaticTokensAuth", product: "second-auth-static-tokens"),
+    plugin("TrustedHeaderAuth", product: "second-auth-trusted-header"),
     plugin("GenericOAuth", product: "second-oauth-generic"),
     plugin("CommandRuntime", product: "second-runtime-command"),
     plugin("JSONLinesTelemetry", product: "second-telemetry-jsonl"),
