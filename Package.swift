@@ -40,7 +40,7 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "SecondBus", dependencies: ["SecondCore", "CHiredis"]),
         .target(name: "SecondServer", dependencies: [
-            "SecondCore", "SecondHTTP", "SecondPluginHost", "SecondDeployment", "SecondStore", "SecondBus",
+            "SecondCore", "SecondHTTP", "SecondPluginHost", "SecondDeployment", "SecondStore", "SecondBus", "SecondCrypto",
         ]),
         .target(name: "SecondPluginHost", dependencies: [
             "SecondConfig", "SecondCore", "CSecondSys", .product(name: "SecondPluginAPI", package: "plugin-api"),

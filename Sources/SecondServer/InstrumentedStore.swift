@@ -37,6 +37,9 @@ final class InstrumentedStore: DocumentStore, @unchecked Sendable {
     func find(_ c: StoreCollection, workspaceId: String?, where filter: Document, sort: [(String, Bool)], limit: Int?) async throws -> [Document] {
         try await measure("find") { try await inner.find(c, workspaceId: workspaceId, where: filter, sort: sort, limit: limit) }
     }
+    func findAcrossWorkspaces(_ c: StoreCollection, where filter: Document, limit: Int?) async throws -> [Document] {
+        try await measure("find_across_workspaces") { try await inner.findAcrossWorkspaces(c, where: filter, limit: limit) }
+    }
     func count(_ c: StoreCollection, workspaceId: String?, where filter: Document) async throws -> Int {
         try await measure("count") { try await inner.count(c, workspaceId: workspaceId, where: filter) }
     }

@@ -70,6 +70,9 @@ public protocol DocumentStore: AnyObject, Sendable {
     /// Equality filter on (dotted) field paths; a value {"$in": [..]} matches any of the values. Filter values are
     /// scalars (null matches a missing field too). Sort by (path, ascending); ties are broken by _id ascending.
     func find(_ c: StoreCollection, workspaceId: String?, where filter: Document, sort: [(String, Bool)], limit: Int?) async throws -> [Document]
+    /// The two identity reads that span workspaces: `workspace_memberships` by `userId` and
+    /// `workspace_invitations` by `emailNormalized` (both required in the filter); anything else is .invalid.
+    func findAcrossWorkspaces(_ c: StoreCollection, where filter: Document, limit: Int?) async throws -> [Document]
     func count(_ c: StoreCollection, workspaceId: String?, where filter: Document) async throws -> Int
     /// Atomic compare-and-set on ONE document: applies $set / $unset / $inc only if _id (and workspaceId) match AND every
     /// `onlyIf` condition holds (same syntax as filter). Returns whether a document was updated. This is what run claims use.

@@ -99,7 +99,21 @@ enum StoreRules {
     // MARK: filters, sort, limit
 
     static func query(_ c: StoreCollection, _ workspaceId: String?, _ filter: Document) throws(StoreError) -> Query {
-        let ws = try scope(c, workspaceId)
+        try build(c, try scope(c, workspaceId), filter)
+    }
+
+    /// The only reads allowed across workspaces, each keyed by the caller's own identity:
+    /// a user's memberships (by userId) and the invitations addressed to an email (by emailNormalized).
+    static let crossWorkspaceKeys: [StoreCollection: String] = [.workspaceMemberships: "userId", .workspaceInvitations: "emailNormalized"]
+
+    static func crossWorkspaceQuery(_ c: StoreCollection, _ filter: Document) throws(StoreError) -> Query {
+        guard let key = crossWorkspaceKeys[c], case .string(let v)? = filter[key], !v.isEmpty else {
+            throw .invalid("reads across workspaces are allowed only for workspace_memberships by userId and workspace_invitations by emailNormalized")
+        }
+        return try build(c, nil, filter)
+    }
+
+    private static func build(_ c: StoreCollection, _ ws: String?, _ filter: Document) throws(StoreError) -> Query {
         var conditions: [Condition] = []
         for key in filter.keys.sorted() {
             guard let value = filter[key] else { continue }

@@ -161,6 +161,18 @@ public final class MongoStore: DocumentStore, @unchecked Sendable {
         }
     }
 
+    public func findAcrossWorkspaces(_ c: StoreCollection, where filter: Document, limit: Int?) async throws -> [Document] {
+        let q = try StoreRules.crossWorkspaceQuery(c, filter)
+        let limit = try StoreRules.limit(limit)
+        if limit == 0 { return [] }
+        return try await withCollection(c) { coll, target in
+            let opts = BSONDocument()
+            opts.append("sort", document: MongoCommands.sort(try StoreRules.sort([])))
+            if let limit { opts.append("limit", .int(Int64(limit))) }
+            return try MongoCalls.find(coll, MongoCommands.filter(q), opts, target, c)
+        }
+    }
+
     public func count(_ c: StoreCollection, workspaceId: String?, where filter: Document) async throws -> Int {
         let q = try StoreRules.query(c, workspaceId, filter)
         return try await withCollection(c) { coll, target in try MongoCalls.count(coll, MongoCommands.filter(q), target, c) }

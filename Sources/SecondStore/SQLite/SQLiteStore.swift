@@ -74,6 +74,20 @@ public final class SQLiteStore: DocumentStore, @unchecked Sendable {
         }
     }
 
+    public func findAcrossWorkspaces(_ c: StoreCollection, where filter: Document, limit: Int?) async throws -> [Document] {
+        let q = try StoreRules.crossWorkspaceQuery(c, filter)
+        let limit = try StoreRules.limit(limit)
+        return try await onQueue { db in
+            let (clause, binds) = SQLiteSQL.whereClause(q)
+            var sql = "SELECT doc FROM \(SQLiteSQL.table(c)) WHERE \(clause) ORDER BY \(SQLiteSQL.orderBy(try StoreRules.sort([]), c))"
+            if let limit { sql += " LIMIT \(limit)" }
+            let stmt = try db.prepare(sql, binds)
+            var docs: [Document] = []
+            while try stmt.step() { docs.append(try Self.decode(stmt.text(0))) }
+            return docs
+        }
+    }
+
     public func count(_ c: StoreCollection, workspaceId: String?, where filter: Document) async throws -> Int {
         let q = try StoreRules.query(c, workspaceId, filter)
         return try await onQueue { db in
