@@ -73,8 +73,16 @@ public final class ServerRuntime: @unchecked Sendable {
                 let workerURL = workerServer.map { "http://127.0.0.1:\($0.boundPort)" } ?? c.effectiveWorkerURL
                 if let url = URL(string: workerURL) { checks.append(WebRole.workerCheck(WorkerClient(baseURL: url, token: c.internalToken))) }
                 WebRole(plugins: plugins, auth: auth, checks: checks).install(on: router)
-                if c.authMode == .none, let s = store {
-                    LocalIdentity(store: s, configuredSecret: c.noAuthSessionSecret).install(on: router)
+                if let s = store {
+                    let source: RequestGuard.Source
+                    if c.authMode == .none {
+                        let local = LocalIdentity(store: s, configuredSecret: c.noAuthSessionSecret)
+                        local.install(on: router)
+                        source = .local(local)
+                    } else {
+                        source = .external(AuthChain(providers: plugins.instances(kind: .auth)))
+                    }
+                    WorkspaceRoutes(guardian: RequestGuard(source: source, store: s, internalToken: c.internalToken), store: s).install(on: router)
                 }
                 let server = HTTPServer(name: "web", settings: settings(host: c.host, port: c.port, role: "web"), router: router, log: Self.log)
                 try await server.start()

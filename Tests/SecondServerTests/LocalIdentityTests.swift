@@ -56,6 +56,14 @@ import Testing
         let bobMe = try await call(s.webPort, "GET", "/api/me", cookie: pair(bob.setCookie))
         #expect(bobMe.body.contains(#""displayName":"Bob""#) && !bobMe.body.contains("acme-corp\""), "\(bobMe.body)")
 
+        // Tenancy between browsers: each sees only its own workspace; the other's answers 404.
+        let adaList = try await call(s.webPort, "GET", "/api/workspaces", cookie: pair(cookie))
+        #expect(adaList.body == #"{"workspaces":[{"_id":"acme-corp","name":"Acme Corp","role":"owner"}]}"#, "\(adaList.body)")
+        #expect(try await call(s.webPort, "GET", "/api/workspaces/acme-corp-2", cookie: pair(cookie)).status == 404)
+        #expect(try await call(s.webPort, "GET", "/api/workspaces/acme-corp", cookie: pair(bob.setCookie)).status == 404)
+        #expect(try await call(s.webPort, "GET", "/api/workspaces/acme-corp/audit-events", cookie: pair(cookie)).status == 200, "owners read audit")
+        #expect(try await call(s.webPort, "GET", "/api/workspaces/acme-corp").status == 401)
+
         // Tampering: another user id under Ada's signature, a truncated signature, garbage.
         let value = try #require(pair(cookie)?.split(separator: "=", maxSplits: 1).last.map(String.init))
         let parts = value.split(separator: ".").map(String.init)
