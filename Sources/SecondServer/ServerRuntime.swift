@@ -82,7 +82,9 @@ public final class ServerRuntime: @unchecked Sendable {
                     } else {
                         source = .external(AuthChain(providers: plugins.instances(kind: .auth)))
                     }
-                    WorkspaceRoutes(guardian: RequestGuard(source: source, store: s, internalToken: c.internalToken), store: s).install(on: router)
+                    let guardian = RequestGuard(source: source, store: s, internalToken: c.internalToken)
+                    WorkspaceRoutes(guardian: guardian, store: s).install(on: router)
+                    Governance(guardian: guardian, store: s, bus: bus).install(on: router)
                 }
                 let server = HTTPServer(name: "web", settings: settings(host: c.host, port: c.port, role: "web"), router: router, log: Self.log)
                 try await server.start()

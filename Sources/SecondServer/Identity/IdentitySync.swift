@@ -17,9 +17,13 @@ struct IdentitySync: Sendable {
         let userId = try await upsertUser(p, provider: provider, now: now)
         guard let orgId = p.organizationId, !orgId.isEmpty else { return Synced(userId: userId, workspaceId: nil, role: nil) }
         let ws = try await workspace(forOrganization: orgId, name: p.organizationName ?? orgId, provider: provider, creator: userId, now: now)
-        let role = p.role ?? .member
+        // A valid role in the claims is the truth; an unknown one means member (never elevated); no role
+        // at all leaves an existing membership as the workspace API last set it.
+        let claimed: Role? = p.reportedRole == nil ? nil : (p.role ?? .member)
+        var role = claimed ?? .member
         let memberships = try await store.find(.workspaceMemberships, workspaceId: ws.id, where: ["userId": .string(userId)], sort: [], limit: 1)
         if let m = memberships.first, let id = m["_id"]?.string {
+            if claimed == nil { role = Role(validating: m["role"]?.string) ?? .member }
             if m["role"]?.string != role.rawValue {
                 _ = try await store.update(.workspaceMemberships, workspaceId: ws.id, id: id, set: ["role": .string(role.rawValue), "updatedAt": now])
             }
