@@ -74,17 +74,20 @@ public final class ServerRuntime: @unchecked Sendable {
                 if let url = URL(string: workerURL) { checks.append(WebRole.workerCheck(WorkerClient(baseURL: url, token: c.internalToken))) }
                 WebRole(plugins: plugins, auth: auth, checks: checks).install(on: router)
                 if let s = store {
+                    let acceptance = InvitationAcceptance(store: s, bus: bus)
                     let source: RequestGuard.Source
                     if c.authMode == .none {
-                        let local = LocalIdentity(store: s, configuredSecret: c.noAuthSessionSecret)
+                        let local = LocalIdentity(store: s, configuredSecret: c.noAuthSessionSecret, acceptance: acceptance)
                         local.install(on: router)
                         source = .local(local)
                     } else {
                         source = .external(AuthChain(providers: plugins.instances(kind: .auth)))
                     }
-                    let guardian = RequestGuard(source: source, store: s, internalToken: c.internalToken)
+                    let guardian = RequestGuard(source: source, store: s, internalToken: c.internalToken, acceptance: acceptance)
                     WorkspaceRoutes(guardian: guardian, store: s).install(on: router)
-                    Governance(guardian: guardian, store: s, bus: bus).install(on: router)
+                    let governance = Governance(guardian: guardian, store: s, bus: bus)
+                    governance.install(on: router)
+                    Invitations(governance: governance, providers: plugins.instances(kind: .auth)).install(on: router)
                 }
                 let server = HTTPServer(name: "web", settings: settings(host: c.host, port: c.port, role: "web"), router: router, log: Self.log)
                 try await server.start()

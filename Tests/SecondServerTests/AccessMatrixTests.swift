@@ -66,10 +66,12 @@ import Testing
             Route(method: "DELETE", path: "/api/workspaces/{ws}/teams/{team}", permission: "workspace:manage", body: nil, adminOnlyTarget: false),
             Route(method: "POST", path: "/api/workspaces/{ws}/teams/{team}/members", permission: "members:manage", body: #"{"userId":"{user}"}"#, adminOnlyTarget: false),
             Route(method: "DELETE", path: "/api/workspaces/{ws}/teams/{team}/members/{user}", permission: "members:manage", body: nil, adminOnlyTarget: false),
+            Route(method: "POST", path: "/api/workspaces/{ws}/invitations", permission: "members:invite", body: #"{"email":"inv-{tag}@example.com"}"#, adminOnlyTarget: false),
+            Route(method: "GET", path: "/api/workspaces/{ws}/invitations", permission: "members:invite", body: nil, adminOnlyTarget: false),
         ]
         let grants: [String: Set<String>] = [
-            "owner": ["workspace:view", "members:view", "audit:read", "members:manage", "workspace:manage"],
-            "admin": ["workspace:view", "members:view", "audit:read", "members:manage", "workspace:manage"],
+            "owner": ["workspace:view", "members:view", "audit:read", "members:manage", "workspace:manage", "members:invite"],
+            "admin": ["workspace:view", "members:view", "audit:read", "members:manage", "workspace:manage", "members:invite"],
             "member": ["workspace:view", "members:view"],
             "superuser": ["workspace:view", "members:view"],   // an unknown claimed role is a member
         ]

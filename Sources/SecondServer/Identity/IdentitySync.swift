@@ -9,12 +9,14 @@ import SecondPluginHost
 /// of the workspace's General team.
 struct IdentitySync: Sendable {
     let store: any DocumentStore
+    var acceptance: InvitationAcceptance? = nil
 
     struct Synced: Sendable, Equatable { let userId: String; let workspaceId: String?; let role: Role? }
 
     func apply(_ p: Principal, provider: String) async throws -> Synced {
         let now = JSON.string(ISO8601DateFormatter().string(from: Date()))
         let userId = try await upsertUser(p, provider: provider, now: now)
+        try await acceptance?.accept(userId: userId, email: p.email)
         guard let orgId = p.organizationId, !orgId.isEmpty else { return Synced(userId: userId, workspaceId: nil, role: nil) }
         let ws = try await workspace(forOrganization: orgId, name: p.organizationName ?? orgId, provider: provider, creator: userId, now: now)
         // A valid role in the claims is the truth; an unknown one means member (never elevated); no role

@@ -10,11 +10,13 @@ import SecondPluginHost
 public final class LocalIdentity: Sendable {
     let store: any DocumentStore
     let secret: [UInt8]
+    let acceptance: InvitationAcceptance?
 
     /// `configured` is SECOND_NO_AUTH_SESSION_SECRET (already checked to be ≥ 32 characters); without
     /// it a random per-process secret is used and sessions end at restart (warned at startup).
-    public init(store: any DocumentStore, configuredSecret: String?) {
+    init(store: any DocumentStore, configuredSecret: String?, acceptance: InvitationAcceptance? = nil) {
         self.store = store
+        self.acceptance = acceptance
         if let s = configuredSecret { secret = Array(s.utf8) } else {
             secret = Crypto.randomBytes(32)
             Logger.shared.warn("SECOND_NO_AUTH_SESSION_SECRET is not set: a random per-process secret signs local sessions, so every session ends when the server restarts")
@@ -70,6 +72,7 @@ public final class LocalIdentity: Sendable {
                 try await store.insert(.users, workspaceId: nil, ["_id": .string(userId), "email": .string(input.email),
                     "emailNormalized": .string(input.email.lowercased()), "displayName": .string(input.displayName), "createdAt": now, "updatedAt": now])
             }
+            try await acceptance?.accept(userId: userId, email: input.email)
             let workspace = try await createWorkspace(name: input.workspaceName, ownerId: userId, now: now)
             let cookie = SessionToken(userId: userId, issuedAtMs: Self.now()).setCookie(secret: secret, secure: Self.isHTTPS(req))
             var r = HTTPResponse.json(["user": ["_id": .string(userId), "email": .string(input.email), "displayName": .string(input.displayName)],

@@ -14,8 +14,9 @@ public final class RequestGuard: Sendable {
     let sync: IdentitySync
     let internalToken: String?
 
-    init(source: Source, store: any DocumentStore, internalToken: String?) {
-        self.source = source; self.store = store; self.sync = IdentitySync(store: store); self.internalToken = internalToken
+    init(source: Source, store: any DocumentStore, internalToken: String?, acceptance: InvitationAcceptance? = nil) {
+        self.source = source; self.store = store; self.internalToken = internalToken
+        self.sync = IdentitySync(store: store, acceptance: acceptance)
     }
 
     public struct Actor: Sendable, Equatable { public let userId: String }
