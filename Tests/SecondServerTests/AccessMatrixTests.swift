@@ -19,15 +19,6 @@ import Testing
         ["X-Forwarded-User": user, "X-Forwarded-Email": "\(user)@\(org).example", "X-Org": org, "X-Role": role]
     }
 
-    func send(_ port: Int?, _ method: String, _ path: String, _ headers: [String: String], json: String? = nil) async throws -> (Int, String) {
-        var req = URLRequest(url: URL(string: "http://127.0.0.1:\(port ?? 0)\(path)")!)
-        req.httpMethod = method
-        req.timeoutInterval = 10
-        for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
-        if let json { req.httpBody = Data(json.utf8); req.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-        let (data, resp) = try await URLSession.shared.data(for: req)
-        return ((resp as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
-    }
 
     func json(_ s: String) -> [String: Any] { (try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String: Any]) ?? [:] }
 

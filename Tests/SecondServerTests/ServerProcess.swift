@@ -83,3 +83,14 @@ enum TestServices {
     static var redisURL: String? { ProcessInfo.processInfo.environment["SECOND_TEST_REDIS_URL"] }
     static var mongoURI: String? { ProcessInfo.processInfo.environment["SECOND_TEST_MONGODB_URI"] }
 }
+
+/// One JSON API call as a given "user" (headers), for the governance tests.
+func send(_ port: Int?, _ method: String, _ path: String, _ headers: [String: String], json: String? = nil) async throws -> (Int, String) {
+    var req = URLRequest(url: URL(string: "http://127.0.0.1:\(port ?? 0)\(path)")!)
+    req.httpMethod = method
+    req.timeoutInterval = 10
+    for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
+    if let json { req.httpBody = Data(json.utf8); req.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+    let (data, resp) = try await URLSession.shared.data(for: req)
+    return ((resp as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+}

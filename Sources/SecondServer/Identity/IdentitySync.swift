@@ -68,20 +68,8 @@ struct IdentitySync: Sendable {
                                         sort: [], limit: 1).first, let id = w["_id"]?.string {
             return Workspace(id: id, defaultTeamId: w["defaultTeamId"]?.string)
         }
-        let base = Ids.slug(name)
-        for attempt in 1...50 {
-            let slug = attempt == 1 ? base : "\(base.prefix(70))-\(attempt)"
-            let teamId = Ids.objectId()
-            do {
-                try await store.insert(.workspaces, workspaceId: nil, ["_id": .string(slug), "name": .string(name), "slug": .string(slug),
-                    "createdByUserId": .string(creator), "defaultTeamId": .string(teamId), "externalOrganizationProvider": .string(provider),
-                    "externalOrganizationId": .string(org), "createdAt": now])
-            } catch StoreError.duplicateKey { continue }
-            try await store.insert(.workspaceTeams, workspaceId: slug, ["_id": .string(teamId), "name": "General", "slug": "general",
-                "isDefault": true, "createdByUserId": .string(creator), "createdAt": now])
-            return Workspace(id: slug, defaultTeamId: teamId)
-        }
-        throw StoreError.failed("no free workspace slug for organization \(org)")
+        let w = try await WorkspaceFactory.create(store, name: name, creator: creator, now: now, external: (provider, org))
+        return Workspace(id: w.id, defaultTeamId: w.defaultTeamId)
     }
 
     private func ensureGeneral(_ ws: Workspace, userId: String, now: JSON) async throws {

@@ -86,25 +86,14 @@ public final class LocalIdentity: Sendable {
         }
     }
 
-    /// Workspace (id = a unique slug) + default General team + owner membership in it.
+    /// Workspace (id = a unique slug) + default General team + owner membership in both.
     func createWorkspace(name: String, ownerId: String, now: JSON) async throws -> JSON {
-        let base = Ids.slug(name)
-        for attempt in 1...50 {
-            let slug = attempt == 1 ? base : "\(base.prefix(70))-\(attempt)"
-            let teamId = Ids.objectId()
-            do {
-                try await store.insert(.workspaces, workspaceId: nil, ["_id": .string(slug), "name": .string(name), "slug": .string(slug),
-                    "createdByUserId": .string(ownerId), "defaultTeamId": .string(teamId), "createdAt": now])
-            } catch StoreError.duplicateKey { continue }
-            try await store.insert(.workspaceTeams, workspaceId: slug, ["_id": .string(teamId), "name": "General", "slug": "general",
-                "isDefault": true, "createdByUserId": .string(ownerId), "createdAt": now])
-            try await store.insert(.workspaceMemberships, workspaceId: slug, ["_id": .string(Ids.objectId()), "userId": .string(ownerId),
-                "role": .string(Role.owner.rawValue), "createdAt": now])
-            try await store.insert(.workspaceTeamMemberships, workspaceId: slug, ["_id": .string(Ids.objectId()), "teamId": .string(teamId),
-                "userId": .string(ownerId), "createdAt": now])
-            return ["_id": .string(slug), "name": .string(name), "defaultTeamId": .string(teamId), "role": "owner"]
-        }
-        throw StoreError.failed("no free workspace slug for \(base)")
+        let w = try await WorkspaceFactory.create(store, name: name, creator: ownerId, now: now)
+        try await store.insert(.workspaceMemberships, workspaceId: w.id, ["_id": .string(Ids.objectId()), "userId": .string(ownerId),
+            "role": .string(Role.owner.rawValue), "createdAt": now])
+        try await store.insert(.workspaceTeamMemberships, workspaceId: w.id, ["_id": .string(Ids.objectId()), "teamId": .string(w.defaultTeamId),
+            "userId": .string(ownerId), "createdAt": now])
+        return ["_id": .string(w.id), "name": .string(name), "defaultTeamId": .string(w.defaultTeamId), "role": "owner"]
     }
 
     static func publicUser(_ u: Document) -> JSON {
