@@ -116,6 +116,7 @@ enum HostTable {
                 guard let name else { return nil }
                 switch String(cString: name) {
                 case SECOND_EXT_SECRETS where minVersion <= 1: return UnsafeRawPointer(SecretsExtension.pointer)
+                case SECOND_EXT_IDENTITY where minVersion <= 1 && IdentityExtension.current != nil: return UnsafeRawPointer(IdentityExtension.pointer)
                 default: return nil
                 }
             })

@@ -45,6 +45,10 @@ public final class ServerRuntime: @unchecked Sendable {
                 try await b.start()
                 bus = b
                 started.append(ServiceAdapter(name: "bus", stop: { await b.stop() }))
+                // Identity services for auth plugins ("second.identity.v1"), before plugins start.
+                let store = s
+                IdentityExtension.install(StoreIdentityBackend(store: store, sync: IdentitySync(store: store), acceptance: InvitationAcceptance(store: store, bus: b), bus: b))
+                started.append(ServiceAdapter(name: "identity", stop: { IdentityExtension.install(nil) }))
             }
             do { try plugins.start() } catch { throw StartupError(description: "\(error)") }
             started.append(ServiceAdapter(name: "plugins", stop: { [plugins] in plugins.stop(deadlineMs: 5000) }))

@@ -28,6 +28,20 @@ public final class WebRole: Sendable {
         let info = HTTPResponse.json(["role": "web", "version": .string(ServerInfo.version),
                                       "plugins": .array(plugins.catalog.plugins.map { ["name": .string($0.name), "version": .string($0.version)] })])
         router.add("GET", "/api/internal/info", auth.guarded { _ in info })
+        // Operators (or a cron) ask an auth provider to run a control operation, e.g. {"v":1,"op":"sync"}.
+        router.add("POST", "/api/internal/auth-control/:type/:name", auth.guarded(async: { [plugins] req in
+            let id = "auth.\(req.params["type"] ?? "")/\(req.params["name"] ?? "")"
+            guard let instance = plugins.instance(id: id) else { return .error(404, "not_found", "no auth instance \(id)") }
+            let body: [String: JSON]
+            do throws(HTTPResponse) { body = try req.jsonObject() } catch { return error }
+            let r = await instance.authControl(requestJSON: JSON.object(body).text)
+            switch r.status {
+            case .ok: return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: .bytes(Array(r.payload.utf8)))
+            case .notSupported: return .error(400, "not_supported", r.message)
+            case .invalidArgument: return .error(400, "invalid_request", r.message)
+            default: return .error(502, "provider_failed", "\(id): \(r.status): \(r.message)")
+            }
+        }))
     }
 
     /// A readiness check that asks the worker for its status with the internal token.

@@ -13,7 +13,7 @@ import SecondPluginAPI
 
     @Test func tableDescribesItself() {
         #expect(api.struct_size == UInt32(MemoryLayout<second_host_api>.size))
-        #expect(api.abi_major == 1 && api.abi_minor == 0)
+        #expect(api.abi_major == 1 && api.abi_minor == 1)
         #expect(String(cString: api.host_version) == HostTable.version)
         #expect(api.get_extension?("second.unknown.v1", 1) == nil, "unknown extensions are NULL")
         #expect(api.get_extension?(SECOND_EXT_SECRETS, 2) == nil, "a newer version than offered is NULL")
@@ -77,5 +77,43 @@ import SecondPluginAPI
         #expect(emit(3) == .invalidArgument, "nothing after EXIT")
         stream.cancel()
         #expect(Status(c: api.sink_wait!(h, 10)) == .cancelled)
+    }
+}
+
+/// "second.identity.v1" is offered only with a backend, and only to auth instances.
+@Suite(.serialized) struct IdentityExtensionHostTests {
+    struct Echo: IdentityBackend {
+        func perform(provider: String, request: String) async -> CallResult {
+            CallResult(status: .ok, payload: #"{"v":1,"provider":"\#(provider)"}"#)
+        }
+    }
+
+    final class Box: @unchecked Sendable { var result: (Status, String)?; let sem = DispatchSemaphore(value: 0) }
+
+    func call(_ ctx: InstanceContext) throws -> (Status, String) {
+        let table = try #require(HostTable.pointer.pointee.get_extension?(SECOND_EXT_IDENTITY, 1)).assumingMemoryBound(to: second_identity_v1.self).pointee
+        let box = Box()
+        let done = second_completion(fn: { ctx, r in
+            let b = Unmanaged<Box>.fromOpaque(ctx!).takeRetainedValue()
+            b.result = (Status(c: r!.pointee.status), String(decoding: UnsafeRawBufferPointer(start: r!.pointee.payload.ptr, count: r!.pointee.payload.len), as: UTF8.self))
+            b.sem.signal()
+        }, ctx: Unmanaged.passRetained(box).toOpaque())
+        withExtendedLifetime(ctx) { #"{"v":1,"op":"x"}"#.withCString { table.call!(ctx.pointer, second_str(ptr: $0, len: strlen($0)), done) } }
+        _ = box.sem.wait(timeout: .now() + 5)
+        return box.result ?? (.timeout, "")
+    }
+
+    @Test func offeredOnlyWithABackendAndOnlyToAuthInstances() throws {
+        IdentityExtension.install(nil)
+        #expect(HostTable.pointer.pointee.get_extension?(SECOND_EXT_IDENTITY, 1) == nil)
+        IdentityExtension.install(Echo())
+        defer { IdentityExtension.install(nil) }
+        let auth = InstanceContext(plugin: "p", kind: .auth, type: "t", name: "n", isValidation: false, mayspawn: false, secrets: nil)
+        let ok = try call(auth)
+        #expect(ok.0 == .ok && ok.1.contains(#""provider":"auth.t/n""#))
+        let runtime = InstanceContext(plugin: "p", kind: .runtime, type: "t", name: "n", isValidation: false, mayspawn: false, secrets: nil)
+        #expect(try call(runtime).0 == .denied)
+        let validating = InstanceContext(plugin: "p", kind: .auth, type: "t", name: "n", isValidation: true, mayspawn: false, secrets: nil)
+        #expect(try call(validating).0 == .denied)
     }
 }

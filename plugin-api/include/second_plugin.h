@@ -1,5 +1,6 @@
 /*
- * second_plugin.h — the Second Server plugin ABI, version 1.0.
+ * second_plugin.h — the Second Server plugin ABI, version 1.1.
+ * (1.1 added the "second.identity.v1" extension; nothing of 1.0 changed.)
  *
  * This header is the whole contract between the Second Server host and a plugin shared library.
  * It is C11 and C++ clean and includes only <stdint.h>, <stddef.h> and <stdbool.h>, so a plugin can be
@@ -109,7 +110,7 @@ extern "C" {
 /* ================================================================================================ */
 
 #define SECOND_PLUGIN_ABI_MAJOR 1
-#define SECOND_PLUGIN_ABI_MINOR 0
+#define SECOND_PLUGIN_ABI_MINOR 1
 
 /** True when a struct filled by the other side (with its own struct_size) contains FIELD.
  *  `ptr` is evaluated more than once: pass a plain pointer variable. */
@@ -409,6 +410,40 @@ typedef struct second_secrets_v1 {
     second_status (*get)(const second_instance_ctx *ctx, second_str name, char *buf, size_t cap,
                          size_t *out_len);
 } second_secrets_v1;
+
+/* ================================================================================================ */
+/* Extension "second.identity.v1" (ABI 1.1)                                                          */
+/* ================================================================================================ */
+
+/** Name of the identity extension. */
+#define SECOND_EXT_IDENTITY "second.identity.v1"
+
+/**
+ * Identity services for auth providers that sync users, memberships and invitations out of band
+ * (for example from a `control` "sync" operation). Offered only to auth-provider instances (not to
+ * validation contexts) of a server that has a store; otherwise get_extension returns NULL or the
+ * call completes with DENIED / UNAVAILABLE.
+ */
+typedef struct second_identity_v1 {
+    uint32_t struct_size;
+    uint32_t version;  /**< 1 */
+    /**
+     * Performs one operation and completes exactly once (possibly on another thread). request_json
+     * is copied before the call returns. Operations (results are JSON objects with "v":1):
+     *   {"v":1,"op":"upsert_user","subject":"s","email":"a@b.c","name":"Ada"}        → {"user_id":".."}
+     *   {"v":1,"op":"map_organization","organization_id":"org-1","name":"Acme"}      → {"workspace_id":".."}
+     *   {"v":1,"op":"upsert_membership","workspace_id":"..","user_id":"..","role":"member"}
+     *       → {"role":".."}; the role must be exactly owner, admin or member (else INVALID_ARGUMENT);
+     *         the user also joins the workspace's General team
+     *   {"v":1,"op":"invite","workspace_id":"..","email":"..","role":"member"}      → {"invitation_id":".."}
+     *   {"v":1,"op":"revoke_invitation","workspace_id":"..","invitation_id":".."}   → {}
+     *   {"v":1,"op":"accept_invitations","user_id":"..","email":".."}               → {"accepted":N}
+     * Organizations map to workspaces per provider instance (the same id from two providers is two
+     * workspaces). Errors: INVALID_ARGUMENT (the message names the field), NOT_SUPPORTED (unknown
+     * op), DENIED (not an auth provider), UNAVAILABLE (store down). Thread-safe.
+     */
+    void (*call)(const second_instance_ctx *ctx, second_str request_json, second_completion done);
+} second_identity_v1;
 
 /* ================================================================================================ */
 /* Component vtables                                                                                  */

@@ -39,7 +39,7 @@ struct IdentitySync: Sendable {
         return Synced(userId: userId, workspaceId: ws.id, role: role)
     }
 
-    private func upsertUser(_ p: Principal, provider: String, now: JSON) async throws -> String {
+    func upsertUser(_ p: Principal, provider: String, now: JSON) async throws -> String {
         if let u = try await store.find(.users, workspaceId: nil, where: ["externalProvider": .string(provider), "externalSubject": .string(p.subject)],
                                         sort: [], limit: 1).first, let id = u["_id"]?.string {
             var set: Document = ["updatedAt": now]
@@ -63,7 +63,7 @@ struct IdentitySync: Sendable {
 
     struct Workspace { let id: String; let defaultTeamId: String? }
 
-    private func workspace(forOrganization org: String, name: String, provider: String, creator: String, now: JSON) async throws -> Workspace {
+    func workspace(forOrganization org: String, name: String, provider: String, creator: String, now: JSON) async throws -> Workspace {
         if let w = try await store.find(.workspaces, workspaceId: nil, where: ["externalOrganizationProvider": .string(provider), "externalOrganizationId": .string(org)],
                                         sort: [], limit: 1).first, let id = w["_id"]?.string {
             return Workspace(id: id, defaultTeamId: w["defaultTeamId"]?.string)
@@ -72,7 +72,7 @@ struct IdentitySync: Sendable {
         return Workspace(id: w.id, defaultTeamId: w.defaultTeamId)
     }
 
-    private func ensureGeneral(_ ws: Workspace, userId: String, now: JSON) async throws {
+    func ensureGeneral(_ ws: Workspace, userId: String, now: JSON) async throws {
         guard let team = ws.defaultTeamId else { return }
         let existing = try await store.count(.workspaceTeamMemberships, workspaceId: ws.id, where: ["teamId": .string(team), "userId": .string(userId)])
         if existing == 0 {

@@ -114,8 +114,10 @@ struct InvitationAcceptance: Sendable {
     let store: any DocumentStore
     let bus: (any CoordinationBus)?
 
-    func accept(userId: String, email: String?) async throws {
-        guard let email else { return }
+    @discardableResult
+    func accept(userId: String, email: String?) async throws -> Int {
+        guard let email else { return 0 }
+        var accepted = 0
         let now = Invitations.iso(Date())
         for inv in try await store.findAcrossWorkspaces(.workspaceInvitations, where: ["emailNormalized": .string(email.lowercased()), "status": "pending"], limit: 100) {
             guard let ws = inv["workspaceId"]?.string, let id = inv["_id"]?.string else { continue }
@@ -136,6 +138,8 @@ struct InvitationAcceptance: Sendable {
                 catch StoreError.duplicateKey {}
             }
             try? await bus?.publish(WorkspaceEvent(type: "member.changed", workspaceId: ws, scope: "memberships"))
+            accepted += 1
         }
+        return accepted
     }
 }

@@ -24,6 +24,16 @@ final class AcmeHeaderAuth: AuthProvider {
         var secretHeader: String?
         var sharedSecret: String
         var defaultRole: String?
+        /// The Acme directory to push into Second on a control {"op":"sync"} (the out-of-band sync
+        /// path, through the host's identity services). Roles are passed as given: the host validates.
+        var directory: [DirectoryEntry]?
+    }
+    struct DirectoryEntry: Decodable, Sendable {
+        var subject: String
+        var email: String?
+        var name: String?
+        var organization: String
+        var role: String
     }
 
     static let type = "acme_header"
@@ -38,7 +48,11 @@ final class AcmeHeaderAuth: AuthProvider {
        "secret_header":{"type":"string","minLength":1,"default":"x-acme-proxy-secret"},
        "shared_secret":{"type":"string","minLength":16,"x-secret":true,
                         "description":"the value the proxy sends in secret_header"},
-       "default_role":{"enum":["owner","admin","member"],"default":"member"}}}
+       "default_role":{"enum":["owner","admin","member"],"default":"member"},
+       "directory":{"type":"array","items":{"type":"object","additionalProperties":false,
+         "required":["subject","organization","role"],
+         "properties":{"subject":{"type":"string","minLength":1},"email":{"type":"string"},"name":{"type":"string"},
+                       "organization":{"type":"string","minLength":1},"role":{"type":"string"}}}}}}
     """
 
     static let roles: Set<String> = ["owner", "admin", "member"]
@@ -83,7 +97,34 @@ final class AcmeHeaderAuth: AuthProvider {
         secretHeader = h.secret
         sharedSecret = Array(config.sharedSecret.utf8)
         role = config.defaultRole ?? "member"
+        directory = config.directory ?? []
+        self.context = context
         context.log(.info, "trusting proxy headers \(h.user)/\(h.email)/\(h.org), secret in \(h.secret), role \(role)")
+    }
+
+    private let directory: [DirectoryEntry]
+    private let context: InstanceContext
+
+    /// {"op":"sync"}: upserts every directory entry as user → organization's workspace → membership
+    /// through "second.identity.v1". Entries the host refuses (e.g. an unknown role) are counted, not fatal.
+    func control(_ request: JSONValue) async throws -> JSONValue {
+        guard request["op"]?.stringValue == "sync" else { throw PluginError.notSupported("acme_header supports only op \"sync\"") }
+        var synced = 0
+        var refused: [JSONValue] = []
+        for e in directory {
+            do {
+                var user: [String: JSONValue] = ["op": .string("upsert_user"), "subject": .string("acme:" + e.subject)]
+                if let m = e.email { user["email"] = .string(m) }
+                if let n = e.name { user["name"] = .string(n) }
+                let userId = try await context.identity(user)["user_id"]?.stringValue ?? ""
+                let ws = try await context.identity(["op": .string("map_organization"), "organization_id": .string(e.organization)])["workspace_id"]?.stringValue ?? ""
+                _ = try await context.identity(["op": .string("upsert_membership"), "workspace_id": .string(ws), "user_id": .string(userId), "role": .string(e.role)])
+                synced += 1
+            } catch let error as PluginError {
+                refused.append(.object(["subject": .string(e.subject), "error": .string(error.message)]))
+            }
+        }
+        return .object(["v": .number(1), "synced": .number(Double(synced)), "refused": .array(refused)])
     }
 
     func authenticate(_ request: AuthRequest) async throws -> AuthDecision {
