@@ -4,14 +4,16 @@
 import PackageDescription
 
 /// A first-party plugin: a dynamic library built only against plugin-api.
-func plugin(_ target: String, product: String) -> (Product, Target) {
+/// `cDependencies`: Debian C libraries a plugin links itself (never a core target).
+func plugin(_ target: String, product: String, cDependencies: [Target.Dependency] = []) -> (Product, Target) {
     (.library(name: product, type: .dynamic, targets: [target]),
-     .target(name: target, dependencies: [.product(name: "SecondPluginKit", package: "plugin-api")], path: "Plugins/\(target)"))
+     .target(name: target, dependencies: [.product(name: "SecondPluginKit", package: "plugin-api")] + cDependencies, path: "Plugins/\(target)"))
 }
 
 let plugins = [
     plugin("StaticTokensAuth", product: "second-auth-static-tokens"),
     plugin("TrustedHeaderAuth", product: "second-auth-trusted-header"),
+    plugin("OIDCAuth", product: "second-auth-oidc", cDependencies: ["COpenSSL"]),
     plugin("GenericOAuth", product: "second-oauth-generic"),
     plugin("CommandRuntime", product: "second-runtime-command"),
     plugin("JSONLinesTelemetry", product: "second-telemetry-jsonl"),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(name: "second", dependencies: ["SecondCLI"]),
         .testTarget(name: "SecondConfigTests", dependencies: ["SecondConfig"]),
         .testTarget(name: "SecondPluginHostTests", dependencies: [
-            "SecondPluginHost", "SecondConfig", .product(name: "SecondPluginAPI", package: "plugin-api"),
+            "SecondPluginHost", "SecondConfig", "COpenSSL", .product(name: "SecondPluginAPI", package: "plugin-api"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "SecondHTTPTests", dependencies: ["SecondHTTP", "SecondCore"]),
         .testTarget(name: "SecondStoreTests", dependencies: ["SecondStore", "SecondCore"]),
