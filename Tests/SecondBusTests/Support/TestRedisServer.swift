@@ -53,14 +53,15 @@ final class TestRedisServer: @unchecked Sendable {
             throw TestFailure("could not start redis-server")
         }
         lock.withLock { shell = p; serverPID = pid }
-        let deadline = Date().addingTimeInterval(5)
+        // Generous: the whole suite runs in parallel on 2 cores (key generation, servers, builds).
+        let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let c = try? RedisConnection.open(endpoint, connectTimeoutMs: 200, commandTimeoutMs: 500),
                (try? c.call(["PING"]))?.string == "PONG" { return }
             if !p.isRunning { throw TestFailure("redis-server exited at start (port \(port) taken?)") }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestFailure("redis-server on port \(port) did not answer PING within 5 s")
+        throw TestFailure("redis-server on port \(port) did not answer PING within 20 s")
     }
 
     /// SIGKILL: the server dies at once, without any chance to save (and it has no persistence anyway).
