@@ -88,32 +88,35 @@ import SecondPluginAPI
         }
     }
 
-    final class Box: @unchecked Sendable { var result: (Status, String)?; let sem = DispatchSemaphore(value: 0) }
-
-    func call(_ ctx: InstanceContext) throws -> (Status, String) {
-        let table = try #require(HostTable.pointer.pointee.get_extension?(SECOND_EXT_IDENTITY, 1)).assumingMemoryBound(to: second_identity_v1.self).pointee
-        let box = Box()
-        let done = second_completion(fn: { ctx, r in
-            let b = Unmanaged<Box>.fromOpaque(ctx!).takeRetainedValue()
-            b.result = (Status(c: r!.pointee.status), String(decoding: UnsafeRawBufferPointer(start: r!.pointee.payload.ptr, count: r!.pointee.payload.len), as: UTF8.self))
-            b.sem.signal()
-        }, ctx: Unmanaged.passRetained(box).toOpaque())
-        withExtendedLifetime(ctx) { #"{"v":1,"op":"x"}"#.withCString { table.call!(ctx.pointer, second_str(ptr: $0, len: strlen($0)), done) } }
-        _ = box.sem.wait(timeout: .now() + 5)
-        return box.result ?? (.timeout, "")
+    final class Box: @unchecked Sendable {
+        let k: CheckedContinuation<(Status, String), Never>
+        init(_ k: CheckedContinuation<(Status, String), Never>) { self.k = k }
     }
 
-    @Test func offeredOnlyWithABackendAndOnlyToAuthInstances() throws {
+    /// Calls the extension and awaits its completion (never blocking a cooperative thread: the
+    /// backend answers from a task).
+    func call(_ ctx: InstanceContext) async throws -> (Status, String) {
+        let table = try #require(HostTable.pointer.pointee.get_extension?(SECOND_EXT_IDENTITY, 1)).assumingMemoryBound(to: second_identity_v1.self).pointee
+        return await withCheckedContinuation { k in
+            let done = second_completion(fn: { ctx, r in
+                let b = Unmanaged<Box>.fromOpaque(ctx!).takeRetainedValue()
+                b.k.resume(returning: (Status(c: r!.pointee.status), String(decoding: UnsafeRawBufferPointer(start: r!.pointee.payload.ptr, count: r!.pointee.payload.len), as: UTF8.self)))
+            }, ctx: Unmanaged.passRetained(Box(k)).toOpaque())
+            withExtendedLifetime(ctx) { #"{"v":1,"op":"x"}"#.withCString { table.call!(ctx.pointer, second_str(ptr: $0, len: strlen($0)), done) } }
+        }
+    }
+
+    @Test func offeredOnlyWithABackendAndOnlyToAuthInstances() async throws {
         IdentityExtension.install(nil)
         #expect(HostTable.pointer.pointee.get_extension?(SECOND_EXT_IDENTITY, 1) == nil)
         IdentityExtension.install(Echo())
         defer { IdentityExtension.install(nil) }
         let auth = InstanceContext(plugin: "p", kind: .auth, type: "t", name: "n", isValidation: false, mayspawn: false, secrets: nil)
-        let ok = try call(auth)
+        let ok = try await call(auth)
         #expect(ok.0 == .ok && ok.1.contains(#""provider":"auth.t/n""#))
         let runtime = InstanceContext(plugin: "p", kind: .runtime, type: "t", name: "n", isValidation: false, mayspawn: false, secrets: nil)
-        #expect(try call(runtime).0 == .denied)
+        #expect(try await call(runtime).0 == .denied)
         let validating = InstanceContext(plugin: "p", kind: .auth, type: "t", name: "n", isValidation: true, mayspawn: false, secrets: nil)
-        #expect(try call(validating).0 == .denied)
+        #expect(try await call(validating).0 == .denied)
     }
 }
