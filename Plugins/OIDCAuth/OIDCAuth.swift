@@ -140,8 +140,16 @@ final class OIDCAuth: AuthProvider, @unchecked Sendable {
         let names = config.claims
         guard let subject = claims[names?.subject ?? "sub"] as? String, !subject.isEmpty else { return .denied(reason: "token has no subject") }
         func string(_ key: String?) -> String? { key.flatMap { claims[$0] as? String } }
-        let rawRole = string(names?.role ?? "role")
-        let role = rawRole.map { config.roleMap?[$0] ?? $0 }
+        // The role claim may be a string or an array (IdP roles/groups): with an array, the highest
+        // role that role_map gives wins; unmapped entries grant nothing.
+        let roleClaim = claims[names?.role ?? "role"]
+        let role: String?
+        if let list = roleClaim as? [String] {
+            let mapped = list.compactMap { config.roleMap?[$0] }
+            role = ["owner", "admin", "member"].first { mapped.contains($0) }
+        } else {
+            role = (roleClaim as? String).map { config.roleMap?[$0] ?? $0 }
+        }
         let org = string(names?.organization ?? "org_id")
         return .authenticated(Principal(subject: subject, email: string(names?.email ?? "email"), name: string(names?.name ?? "name"),
                                         organization: org.map { Principal.Organization(id: $0, name: string(names?.organizationName ?? "org_name")) },

@@ -94,3 +94,7 @@ func send(_ port: Int?, _ method: String, _ path: String, _ headers: [String: St
     let (data, resp) = try await URLSession.shared.data(for: req)
     return ((resp as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
 }
+
+extension TestServices {
+    static var oidcIssuer: String? { ProcessInfo.processInfo.environment["SECOND_TEST_OIDC_ISSUER"] }
+}
