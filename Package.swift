@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "SecondHTTPTests", dependencies: ["SecondHTTP", "SecondCore"]),
         .testTarget(name: "SecondStoreTests", dependencies: ["SecondStore", "SecondCore"]),
         .testTarget(name: "SecondBusTests", dependencies: ["SecondBus", "SecondCore"]),
-        .testTarget(name: "SecondServerTests", dependencies: ["SecondCore"]),
+        .testTarget(name: "SecondServerTests", dependencies: ["SecondCore", "SecondServer", "SecondStore", "SecondPluginHost"]),
         .testTarget(name: "SecondGovernanceTests", dependencies: ["SecondCore", "SecondCrypto"]),
         .testTarget(name: "SecondDeploymentTests", dependencies: ["SecondDeployment", "SecondCLI"]),
     ] + plugins.map(\.1)

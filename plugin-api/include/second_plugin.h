@@ -437,6 +437,10 @@ typedef struct second_identity_v1 {
      *         the user also joins the workspace's General team
      *   {"v":1,"op":"invite","workspace_id":"..","email":"..","role":"member"}      → {"invitation_id":".."}
      *   {"v":1,"op":"revoke_invitation","workspace_id":"..","invitation_id":".."}   → {}
+     *   {"v":1,"op":"resend_invitation","workspace_id":"..","invitation_id":".."}   → {} (renews expiry)
+     *   {"v":1,"op":"reconcile_invitation","workspace_id":"..","invitation_id":"..",
+     *    "status":"accepted|revoked|expired","user_id":".."}   (user_id only for accepted)
+     *       → {"status":".."}; accepted adds the membership with the invited role and General
      *   {"v":1,"op":"accept_invitations","user_id":"..","email":".."}               → {"accepted":N}
      * Organizations map to workspaces per provider instance (the same id from two providers is two
      * workspaces). Errors: INVALID_ARGUMENT (the message names the field), NOT_SUPPORTED (unknown

@@ -64,10 +64,45 @@ struct StoreIdentityBackend: IdentityBackend {
                     throw Bad(status: .invalidArgument, message: "/invitation_id: no pending invitation")
                 }
                 return ok([:])
+            case "resend_invitation":
+                let ws = try text("workspace_id"), id = try text("invitation_id")
+                guard WorkspaceSlug.isValid(ws), try await store.update(.workspaceInvitations, workspaceId: ws, id: id,
+                      set: ["expiresAt": .string(Invitations.iso(Date().addingTimeInterval(Invitations.lifetime)))], onlyIf: ["status": "pending"]) else {
+                    throw Bad(status: .invalidArgument, message: "/invitation_id: no pending invitation")
+                }
+                return ok([:])
+            case "reconcile_invitation":
+                // The provider reports what happened to an invitation on its side.
+                let ws = try text("workspace_id"), id = try text("invitation_id"), status = try text("status")
+                guard ["accepted", "revoked", "expired"].contains(status) else { throw Bad(status: .invalidArgument, message: "/status: accepted, revoked or expired") }
+                guard WorkspaceSlug.isValid(ws), let inv = try await store.get(.workspaceInvitations, workspaceId: ws, id: id) else {
+                    throw Bad(status: .invalidArgument, message: "/invitation_id: no such invitation")
+                }
+                var set: Document = ["status": .string(status), "reconciledAt": now]
+                var user: String?
+                if status == "accepted" {
+                    user = try text("user_id")
+                    guard try await store.get(.users, workspaceId: nil, id: user!) != nil else { throw Bad(status: .invalidArgument, message: "/user_id: no such user") }
+                    set["acceptedByUserId"] = .string(user!)
+                }
+                guard try await store.update(.workspaceInvitations, workspaceId: ws, id: id, set: set, onlyIf: ["status": "pending"]) else {
+                    throw Bad(status: .invalidArgument, message: "/invitation_id: the invitation is \(inv["status"]?.string ?? "closed"), not pending")
+                }
+                if let user {
+                    let role = Role(validating: inv["role"]?.string) ?? .member
+                    if try await store.count(.workspaceMemberships, workspaceId: ws, where: ["userId": .string(user)]) == 0 {
+                        try await store.insert(.workspaceMemberships, workspaceId: ws, ["_id": .string(Ids.objectId()), "userId": .string(user),
+                            "role": .string(role.rawValue), "externalProvider": .string(provider), "createdAt": now])
+                    }
+                    let w = try await store.get(.workspaces, workspaceId: nil, id: ws)
+                    try await sync.ensureGeneral(.init(id: ws, defaultTeamId: w?["defaultTeamId"]?.string), userId: user, now: now)
+                    try? await bus?.publish(WorkspaceEvent(type: "member.changed", workspaceId: ws, scope: "memberships"))
+                }
+                return ok(["status": .string(status)])
             case "accept_invitations":
                 return ok(["accepted": .int(Int64(try await acceptance.accept(userId: try text("user_id"), email: try text("email"))))])
             case let op:
-                throw Bad(status: .notSupported, message: "unknown op \(op.map { "\"\($0)\"" } ?? "(missing /op)") (valid: upsert_user, map_organization, upsert_membership, invite, revoke_invitation, accept_invitations)")
+                throw Bad(status: .notSupported, message: "unknown op \(op.map { "\"\($0)\"" } ?? "(missing /op)") (valid: upsert_user, map_organization, upsert_membership, invite, revoke_invitation, resend_invitation, reconcile_invitation, accept_invitations)")
             }
         } catch let b as Bad {
             return CallResult(status: b.status, message: b.message)
