@@ -76,17 +76,6 @@ final class StaticTokensAuth: AuthProvider {
     }
 }
 
-/// Compares without an early exit, whatever the lengths.
-func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    let n = max(a.count, b.count)
-    var diff = UInt8(a.count == b.count ? 0 : 1)
-    for i in 0..<n {
-        let x = i < a.count ? a[i] : 0
-        let y = i < b.count ? b[i] : 0
-        diff |= x ^ y
-    }
-    return diff == 0
-}
 
 let plugin = SecondPlugin(name: "static-tokens", version: "1.0.0",
                           summary: "Static bearer-token auth provider", components: [.auth(StaticTokensAuth.self)])

@@ -114,13 +114,6 @@ struct Network: Sendable {
     }
 }
 
-/// Compares without an early exit, whatever the lengths.
-func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    let n = max(a.count, b.count)
-    var diff = UInt8(a.count == b.count ? 0 : 1)
-    for i in 0..<n { diff |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0) }
-    return diff == 0
-}
 
 let plugin = SecondPlugin(name: "trusted-header", version: "1.0.0",
                           summary: "Reverse-proxy header auth provider", components: [.auth(TrustedHeaderAuth.self)])

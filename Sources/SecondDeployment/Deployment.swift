@@ -114,7 +114,7 @@ public final class Deployment: @unchecked Sendable {
             for entry in section.value.objectEntries ?? [] {
                 let label = "components.\(kind.prefix).\"\(entry.key)\""
                 let parts = entry.key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 2, PluginLoaderNames.isValidType(parts[0]), PluginLoaderNames.isValidInstanceName(parts[1]) else {
+                guard parts.count == 2, PluginLoader.isValidType(parts[0]), PluginLoader.isValidInstanceName(parts[1]) else {
                     diagnostics.append(ConfigDiagnostic(mark: entry.keyMark ?? entry.value.mark,
                         message: "\(label): instance keys are \"type/name\" (type [a-z][a-z0-9_]*, name [a-z0-9][a-z0-9_-]*), e.g. \"static_tokens/main\""))
                     continue
@@ -218,20 +218,6 @@ enum Redaction {
         let userinfo = s[scheme.upperBound..<at]
         guard let colon = userinfo.firstIndex(of: ":") else { return s }
         return String(s[..<colon]) + ":<redacted>" + String(s[at...])
-    }
-}
-
-/// Name rules shared with the loader.
-enum PluginLoaderNames {
-    static func isValidType(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard (1...63).contains(u.count), u[0] >= 97, u[0] <= 122 else { return false }
-        return u.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-    }
-    static func isValidInstanceName(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard (1...63).contains(u.count), u[0] != 45, u[0] != 95 else { return false }
-        return u.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
     }
 }
 

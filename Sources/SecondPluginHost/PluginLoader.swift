@@ -170,9 +170,17 @@ public enum PluginLoader {
         return u.allSatisfy(ok) && u[0] != 45
     }
 
-    static func isValidType(_ s: String) -> Bool {
+    /// Component types: [a-z][a-z0-9_]{0,62}.
+    public static func isValidType(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard (1...63).contains(u.count), u[0] >= 97, u[0] <= 122 else { return false }
         return u.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+    }
+
+    /// Instance names (the NAME of "type/NAME"): [a-z0-9][a-z0-9_-]{0,62}.
+    public static func isValidInstanceName(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard (1...63).contains(u.count), u[0] != 45, u[0] != 95 else { return false }
+        return u.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }
     }
 }
