@@ -5,9 +5,12 @@ import PackageDescription
 
 /// A first-party plugin: a dynamic library built only against plugin-api.
 /// `cDependencies`: Debian C libraries a plugin links itself (never a core target).
-func plugin(_ target: String, product: String, cDependencies: [Target.Dependency] = []) -> (Product, Target) {
-    (.library(name: product, type: .dynamic, targets: [target]),
-     .target(name: target, dependencies: [.product(name: "SecondPluginKit", package: "plugin-api")] + cDependencies, path: "Plugins/\(target)"))
+/// Runtime drivers also use SecondRuntimeKit (the SDK's helpers for driving agent CLIs).
+func plugin(_ target: String, product: String, cDependencies: [Target.Dependency] = [], runtimeKit: Bool = false) -> (Product, Target) {
+    let kit: [Target.Dependency] = runtimeKit ? [.product(name: "SecondRuntimeKit", package: "plugin-api")] : []
+    return (.library(name: product, type: .dynamic, targets: [target]),
+            .target(name: target, dependencies: [.product(name: "SecondPluginKit", package: "plugin-api")] + kit + cDependencies,
+                    path: "Plugins/\(target)"))
 }
 
 let plugins = [
@@ -17,6 +20,9 @@ let plugins = [
     plugin("GenericOAuth", product: "second-oauth-generic"),
     plugin("CommandRuntime", product: "second-runtime-command"),
     plugin("JSONLinesTelemetry", product: "second-telemetry-jsonl"),
+    plugin("ClaudeRuntime", product: "second-runtime-claude", runtimeKit: true),
+    plugin("CodexRuntime", product: "second-runtime-codex", runtimeKit: true),
+    plugin("OpenCodeRuntime", product: "second-runtime-opencode", runtimeKit: true),
 ]
 
 let package = Package(
@@ -41,8 +47,9 @@ let package = Package(
         .target(name: "SecondStore", dependencies: ["SecondCore", "CSQLite", "CMongoc"]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(name: "SecondBus", dependencies: ["SecondCore", "CHiredis"]),
+        .target(name: "SecondApps", dependencies: ["SecondCore", "SecondCrypto"]),
         .target(name: "SecondServer", dependencies: [
-            "SecondCore", "SecondHTTP", "SecondPluginHost", "SecondDeployment", "SecondStore", "SecondBus", "SecondCrypto",
+            "SecondCore", "SecondHTTP", "SecondPluginHost", "SecondDeployment", "SecondStore", "SecondBus", "SecondCrypto", "SecondApps",
         ]),
         .target(name: "SecondPluginHost", dependencies: [
             "SecondConfig", "SecondCore", "CSecondSys", .product(name: "SecondPluginAPI", package: "plugin-api"),
@@ -58,6 +65,12 @@ let package = Package(
         .testTarget(name: "SecondStoreTests", dependencies: ["SecondStore", "SecondCore"]),
         .testTarget(name: "SecondBusTests", dependencies: ["SecondBus", "SecondCore"]),
         .testTarget(name: "SecondServerTests", dependencies: ["SecondCore", "SecondServer", "SecondStore", "SecondPluginHost"]),
+        // Each plugin exports the same two C symbols; only this test binary links several plugins at once.
+        .testTarget(name: "RuntimeDriverTests", dependencies: [
+            "ClaudeRuntime", "CodexRuntime", "OpenCodeRuntime",
+            .product(name: "SecondRuntimeKit", package: "plugin-api"), .product(name: "SecondPluginKit", package: "plugin-api"),
+        ], linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]),
+        .testTarget(name: "SecondAppsTests", dependencies: ["SecondApps", "SecondCore", "SecondCrypto"]),
         .testTarget(name: "SecondGovernanceTests", dependencies: ["SecondCore", "SecondCrypto"]),
         .testTarget(name: "SecondDeploymentTests", dependencies: ["SecondDeployment", "SecondCLI"]),
     ] + plugins.map(\.1)

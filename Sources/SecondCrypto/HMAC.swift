@@ -13,6 +13,25 @@ public enum Crypto {
         return Array(out.prefix(Int(length)))
     }
 
+    /// SHA-256 digest (EVP_Digest). Used for content hashes (snapshots, agents.json approvals), never for secrets.
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        bytes.withUnsafeBufferPointer { b in
+            _ = EVP_Digest(b.baseAddress, b.count, &out, &length, EVP_sha256(), nil)
+        }
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// Lowercase hex of `sha256(bytes)` (64 characters).
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in sha256(bytes) { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Cryptographically secure random bytes (RAND_bytes); traps only if the OS CSPRNG is broken.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)

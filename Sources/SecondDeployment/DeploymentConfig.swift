@@ -19,6 +19,8 @@ public struct DeploymentConfig: Sendable {
     public var workerURL: String?
     public var workerHost: String
     public var workerPort: Int
+    public var webURL: String?
+    public var runs: RunSettings
     public var threads: Int
     public var maxBodyBytes: Int
     public var mongodbURI: String?
@@ -53,6 +55,11 @@ public struct DeploymentConfig: Sendable {
         workerURL = s("worker", "url")
         workerHost = s("worker", "host") ?? "127.0.0.1"
         workerPort = Int(n.at(["worker", "port"])?.intValue ?? 3001)
+        webURL = s("worker", "web_url")
+        func i(_ p: String, _ d: Int) -> Int { Int(n.at(["runs", p])?.intValue ?? Int64(d)) }
+        runs = RunSettings(wallClockSeconds: i("wall_clock_seconds", 1800), sessionIdleSeconds: i("session_idle_seconds", 900),
+                           staleAfterSeconds: i("stale_after_seconds", 120), brokerTokenTTLSeconds: i("broker_token_ttl_seconds", 1800),
+                           workspacesDir: s("runs", "workspaces_dir"))
         threads = Int(n.at(["server", "threads"])?.intValue ?? 2)
         maxBodyBytes = Int(n.at(["server", "max_body_bytes"])?.intValue ?? 1 << 20)
         mongodbURI = s("store", "mongodb_uri")
@@ -87,6 +94,9 @@ public struct DeploymentConfig: Sendable {
                 out.append(("/server/public_url", "must be an origin only (scheme://host[:port]) without path, query or fragment"))
             }
         }
+        if let w = webURL, let url = URL(string: w), !["http", "https"].contains(url.scheme ?? "") {
+            out.append(("/worker/web_url", "must be an http or https URL"))
+        }
         if let w = workerURL, let url = URL(string: w), !["http", "https"].contains(url.scheme ?? "") {
             out.append(("/worker/url", "must be an http or https URL"))
         }
@@ -102,5 +112,19 @@ public struct DeploymentConfig: Sendable {
             out.append(("/server/host", "auth.mode none on the non-loopback address \(host) would let anyone in; use auth.mode external or set server.allow_non_loopback_without_auth: true"))
         }
         return out
+    }
+}
+
+/// Agent-run limits (`runs.*` of the deployment YAML).
+public struct RunSettings: Sendable, Equatable {
+    public var wallClockSeconds: Int
+    public var sessionIdleSeconds: Int
+    public var staleAfterSeconds: Int
+    public var brokerTokenTTLSeconds: Int
+    public var workspacesDir: String?
+    public init(wallClockSeconds: Int = 1800, sessionIdleSeconds: Int = 900, staleAfterSeconds: Int = 120,
+                brokerTokenTTLSeconds: Int = 1800, workspacesDir: String? = nil) {
+        self.wallClockSeconds = wallClockSeconds; self.sessionIdleSeconds = sessionIdleSeconds
+        self.staleAfterSeconds = staleAfterSeconds; self.brokerTokenTTLSeconds = brokerTokenTTLSeconds; self.workspacesDir = workspacesDir
     }
 }

@@ -13,6 +13,11 @@
 /// - `server.threads` (HTTP thread pool), `server.max_body_bytes` (413 above it)
 /// - `internal.token` (`INTERNAL_API_TOKEN`, secret), `worker.url` (`WORKER_URL`: where the web reaches the worker;
 ///   default http://127.0.0.1:<worker.port>), `worker.host`/`worker.port` (`WORKER_HOST`/`WORKER_PORT`: where the worker listens)
+/// - `worker.web_url` (`WEB_INTERNAL_URL`): the one internal base URL the worker calls back (tool-execute, app data);
+///   default: the web listener of the same process (`serve`), required for a split `worker` that brokers tools
+/// - `runs.wall_clock_seconds` (hard limit per turn), `runs.session_idle_seconds` (worker session TTL),
+///   `runs.stale_after_seconds` (the watchdog fails a streaming run whose relay has not beaten for this long),
+///   `runs.broker_token_ttl_seconds` (MCP broker token lifetime), `runs.workspaces_dir` (default <data_dir>/workspaces)
 /// - `store.mongodb_uri` (`MONGODB_URI`, credentials redacted), `store.data_dir` (`SECOND_DATA_DIR`)
 /// - `bus.redis_url` (`REDIS_URL`, credentials redacted)
 /// - `security.token_encryption_key` (`SECOND_TOKEN_ENCRYPTION_KEY`, secret)
@@ -48,7 +53,15 @@ enum DeploymentSchema {
         "properties":{
           "url":{"type":"string","format":"uri"},
           "host":{"type":"string","minLength":1,"default":"127.0.0.1"},
-          "port":{"type":"integer","minimum":0,"maximum":65535,"default":3001}}},
+          "port":{"type":"integer","minimum":0,"maximum":65535,"default":3001},
+          "web_url":{"type":"string","format":"uri"}}},
+      "runs":{"type":"object","additionalProperties":false,"default":{},
+        "properties":{
+          "wall_clock_seconds":{"type":"integer","minimum":5,"maximum":86400,"default":1800},
+          "session_idle_seconds":{"type":"integer","minimum":10,"maximum":86400,"default":900},
+          "stale_after_seconds":{"type":"integer","minimum":5,"maximum":86400,"default":120},
+          "broker_token_ttl_seconds":{"type":"integer","minimum":10,"maximum":86400,"default":1800},
+          "workspaces_dir":{"type":"string","minLength":1}}},
       "store":{"type":"object","additionalProperties":false,"default":{},
         "properties":{
           "mongodb_uri":{"type":"string","pattern":"^mongodb(\\+srv)?://"},

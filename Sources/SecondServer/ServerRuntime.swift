@@ -20,6 +20,7 @@ public final class ServerRuntime: @unchecked Sendable {
     public private(set) var webServer: HTTPServer?
     public private(set) var workerServer: HTTPServer?
     private var started: [any Service] = []
+    private var workerRole: WorkerRole?
 
     public init(role: Role, deployment: Deployment) {
         self.role = role
@@ -55,7 +56,9 @@ public final class ServerRuntime: @unchecked Sendable {
 
             if role != .web {
                 let router = Router()
-                WorkerRole(plugins: plugins, auth: auth).install(on: router)
+                let w = WorkerRole(plugins: plugins, auth: auth, config: c)
+                w.install(on: router)
+                workerRole = w
                 let server = HTTPServer(name: "worker", settings: settings(host: c.workerHost, port: c.workerPort, role: "worker"), router: router, log: Self.log)
                 try await server.start()
                 workerServer = server
@@ -92,12 +95,29 @@ public final class ServerRuntime: @unchecked Sendable {
                     let governance = Governance(guardian: guardian, store: s, bus: bus)
                     governance.install(on: router)
                     Invitations(governance: governance, providers: plugins.instances(kind: .auth)).install(on: router)
+                    let records = AppRecords(guardian: guardian, store: s, bus: bus)
+                    AppRoutes(records: records).install(on: router)
+                    AppGovernanceRoutes(records: records, integrationGate: c.authMode == .external).install(on: router)
+                    InternalToolRoutes(store: s, bus: bus, auth: auth).install(on: router)
+                    if let b = bus, let url = URL(string: workerURL) {
+                        let relay = RunRelay(store: s, bus: b, worker: WorkerClient(baseURL: url, token: c.internalToken),
+                                             staleAfterSeconds: c.runs.staleAfterSeconds)
+                        AgentRunRoutes(records: records, relay: relay).install(on: router)
+                        let watchdog = RunWatchdog(store: s, bus: b, staleAfterSeconds: c.runs.staleAfterSeconds)
+                        try await watchdog.start()
+                        started.append(watchdog)
+                    }
                 }
                 let server = HTTPServer(name: "web", settings: settings(host: c.host, port: c.port, role: "web"), router: router, log: Self.log)
                 try await server.start()
                 webServer = server
                 started.append(server)
                 Logger.shared.info("web listening", ["address": "\(c.host):\(server.boundPort)"])
+            }
+            if let w = workerRole, let ws = workerServer {
+                // The worker calls the web back at worker.web_url, or at this process's own web listener.
+                let local = webServer.map { "http://127.0.0.1:\($0.boundPort)" }
+                w.bound(workerPort: Int(ws.boundPort), webURL: c.webURL ?? local)
             }
         } catch {
             await stop(deadlineMs: 2000)

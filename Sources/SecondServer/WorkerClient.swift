@@ -31,4 +31,26 @@ public final class WorkerClient: Sendable {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         return (status, (try? JSON.parse(data)) ?? .null)
     }
+
+    /// POST JSON to the worker. Errors name the worker's address (never the token).
+    public func post(_ path: String, _ body: JSON) async throws -> (status: Int, body: JSON) {
+        var req = URLRequest(url: baseURL.appendingPathComponent(path))
+        req.httpMethod = "POST"
+        req.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let token { req.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        req.httpBody = body.encoded()
+        let (data, response): (Data, URLResponse)
+        do { (data, response) = try await session.data(for: req) } catch {
+            throw Failure(description: "worker at \(baseURL.host ?? "?"):\(baseURL.port.map(String.init) ?? "?") is unreachable: \(error.localizedDescription)")
+        }
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSON.parse(data)) ?? .null)
+    }
+
+    /// A GET request for an SSE route of the worker, with the token.
+    func streamRequest(_ path: String, query: String) -> URLRequest {
+        var req = URLRequest(url: URL(string: baseURL.appendingPathComponent(path).absoluteString + "?" + query)!)
+        req.setValue("text/event-stream", forHTTPHeaderField: "Accept")
+        if let token { req.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        return req
+    }
 }

@@ -41,6 +41,7 @@ public enum IndexCatalog {
             ix(.apps, ["workspaceId"]),
             ix(.agentRuns, ["workspaceId", "appId"]),
             ix(.appAgentRuns, ["workspaceId", "appId"]),
+            ix(.appAgentRuns, ["status"]),
         ]
         // Every owned read is scoped by workspaceId, so every owned collection gets an index that starts with it.
         for c in StoreCollection.allCases where c.isWorkspaceOwned

@@ -103,12 +103,14 @@ enum StoreRules {
     }
 
     /// The only reads allowed across workspaces, each keyed by the caller's own identity:
-    /// a user's memberships (by userId) and the invitations addressed to an email (by emailNormalized).
-    static let crossWorkspaceKeys: [StoreCollection: String] = [.workspaceMemberships: "userId", .workspaceInvitations: "emailNormalized"]
+    /// a user's memberships (by userId), the invitations addressed to an email (by emailNormalized), and
+    /// the run watchdog's scan of app-agent runs by status (it fails stale runs in every workspace).
+    static let crossWorkspaceKeys: [StoreCollection: String] = [.workspaceMemberships: "userId", .workspaceInvitations: "emailNormalized",
+                                                                .appAgentRuns: "status"]
 
     static func crossWorkspaceQuery(_ c: StoreCollection, _ filter: Document) throws(StoreError) -> Query {
         guard let key = crossWorkspaceKeys[c], case .string(let v)? = filter[key], !v.isEmpty else {
-            throw .invalid("reads across workspaces are allowed only for workspace_memberships by userId and workspace_invitations by emailNormalized")
+            throw .invalid("reads across workspaces are allowed only for workspace_memberships by userId and workspace_invitations by emailNormalized and app_agent_runs by status")
         }
         return try build(c, nil, filter)
     }

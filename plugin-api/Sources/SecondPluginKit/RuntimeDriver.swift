@@ -1,10 +1,23 @@
-/// One turn of a runtime session, as the host asks for it.
+/// One turn of a runtime session, as the host asks for it (snake_case on the wire).
 public struct SessionSpec: Decodable, Sendable {
-    public struct MCP: Decodable, Sendable { public var url: String; public var token: String }
+    public struct MCP: Decodable, Sendable {
+        /// The broker session URL; each server is `<url>?server=<name>`.
+        public var url: String
+        /// Scoped bearer token. Drivers pass it ONLY through the child env (never argv or files).
+        public var token: String
+        /// MCP server names behind the broker, e.g. ["second","app_tools","app_data"].
+        public var servers: [String]?
+        public init(url: String, token: String, servers: [String]? = nil) { self.url = url; self.token = token; self.servers = servers }
+    }
+    public var v: Int?
     public var sessionId: String
     public var prompt: String?
+    public var systemPrompt: String?
     public var cwd: String?
+    /// Private HOME (exists, stable per session key).
     public var home: String?
+    /// Private temp folder (exists).
+    public var tmp: String?
     /// Environment the host allows for this run (already allowlisted); the driver adds nothing secret.
     public var env: [String: String]?
     public var model: String?
@@ -13,6 +26,18 @@ public struct SessionSpec: Decodable, Sendable {
     public var timeoutMs: UInt64?
     public var mcp: MCP?
     public var params: JSONValue?
+    /// Tool names the turn may use (canonical: Read, Bash, mcp__second__x, …).
+    public var allowedTools: [String]?
+    public var maxTurns: Int?
+
+    public init(sessionId: String, prompt: String? = nil, systemPrompt: String? = nil, cwd: String? = nil,
+                home: String? = nil, tmp: String? = nil, env: [String: String]? = nil, model: String? = nil,
+                resume: String? = nil, timeoutMs: UInt64? = nil, mcp: MCP? = nil, params: JSONValue? = nil,
+                allowedTools: [String]? = nil, maxTurns: Int? = nil) {
+        self.v = 1; self.sessionId = sessionId; self.prompt = prompt; self.systemPrompt = systemPrompt; self.cwd = cwd
+        self.home = home; self.tmp = tmp; self.env = env; self.model = model; self.resume = resume
+        self.timeoutMs = timeoutMs; self.mcp = mcp; self.params = params; self.allowedTools = allowedTools; self.maxTurns = maxTurns
+    }
 }
 
 /// What `detect` reports: availability, version and boolean features only.
