@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "SecondHTTPTests", dependencies: ["SecondHTTP", "SecondCore"]),
         .testTarget(name: "SecondStoreTests", dependencies: ["SecondStore", "SecondCore"]),
         .testTarget(name: "SecondBusTests", dependencies: ["SecondBus", "SecondCore"]),
-        .testTarget(name: "SecondServerTests", dependencies: ["SecondCore", "SecondServer", "SecondStore", "SecondPluginHost"]),
+        .testTarget(name: "SecondServerTests", dependencies: ["SecondCore", "SecondServer", "SecondStore", "SecondPluginHost", "SecondBus", "SecondApps", "SecondHTTP"]),
         // Each plugin exports the same two C symbols; only this test binary links several plugins at once.
         .testTarget(name: "RuntimeDriverTests", dependencies: [
             "ClaudeRuntime", "CodexRuntime", "OpenCodeRuntime",

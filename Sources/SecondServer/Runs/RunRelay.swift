@@ -79,7 +79,7 @@ final class RunRelay: Sendable {
                     }
                     guard let id = m.id, let n = Int(id), n > cursor else { continue }
                     cursor = n
-                    if m.data.hasPrefix(#"{"type":"run_result""#), let o = (try? JSON.parse(m.data))?.object {
+                    if m.data.contains(#""type":"run_result""#), let o = (try? JSON.parse(m.data))?.object, o["type"]?.string == "run_result" {
                         result = o["result"]; usage = o["usage"]
                     }
                     _ = try await bus.replayAppend(runId: s.runId, chunk: m.data)

@@ -78,7 +78,8 @@ final class WorkerSessions: @unchecked Sendable {
             let workspace = body["workspaceId"]?.string ?? "_"
             guard RunDirectories.isValidKey(workspace) else { return .error(400, "invalid_request", "/workspaceId: invalid") }
             let sourceFiles = try Self.files(body["sourceFiles"])
-            let state: JSON? = body.keys.contains("sessionState") ? body["sessionState"]! : nil
+            // JSON is ExpressibleByNilLiteral: spell out "not given" so it is not read as JSON null (= clear).
+            let state: JSON? = body["sessionState"].map { Optional.some($0) } ?? Optional<JSON>.none
             let turn: TurnRunner
             switch sessions.acquire(key: key, runtimeId: settings.type, state: state) {
             case .busy: return .error(409, "session_busy", Self.busyMessage)
