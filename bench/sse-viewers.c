@@ -6,6 +6,7 @@
  *
  * Usage: sse-viewers [-n clients=100] [-k expected_events] [-t timeout_s=120] [-H 'Name: value']...
  *                    [-r ready_file] http://127.0.0.1:PORT/path?query
+ * per_viewer_events_per_s = events_total / clients / first_to_last_event_s (≈ K / window when all arrive).
  *   -k    the K the ids must cover (lost = K − distinct ids seen, per viewer); default: the highest id seen
  *   -r    written (with the count) once every viewer has its response headers
  * Build: gcc -O2 -o sse-viewers sse-viewers.c */
@@ -253,7 +254,7 @@ int main(int argc, char **argv) {
            "\"first_to_last_event_s\":%.6f,\"aggregate_events_per_s\":%.0f,\"per_viewer_events_per_s\":%.0f,\"wall_s\":%.3f",
            n, http_ok, bad_status, attached_early, ended, timed_out ? "true" : "false", conn_errors,
            k_eff, min_ev < 0 ? 0 : min_ev, max_ev, total, lost, dup, ooo, bad,
-           window, window > 0 ? (double)total / window : 0, window > 0 ? (double)k_eff / window : 0, (double)(end_us - start) / 1e6);
+           window, window > 0 ? (double)total / window : 0, window > 0 ? (double)total / n / window : 0, (double)(end_us - start) / 1e6);
     if (lat_len) {
         qsort(lat, lat_len, sizeof *lat, cmp_ll);
         printf(",\"latency_samples\":%zu,\"latency_p50_us\":%lld,\"latency_p99_us\":%lld,\"latency_max_us\":%lld}\n",

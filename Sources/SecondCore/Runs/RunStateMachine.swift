@@ -24,6 +24,7 @@ public struct RunStateMachine: Sendable, Equatable {
     public struct Rejected: Error, Sendable, Equatable, CustomStringConvertible {
         public let from: RunStatus
         public let event: RunEvent
+        public init(from: RunStatus, event: RunEvent) { self.from = from; self.event = event }
         public var description: String { "a \(from.rawValue) run cannot take \(event)" }
     }
 

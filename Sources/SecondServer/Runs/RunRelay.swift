@@ -35,8 +35,9 @@ final class RunRelay: Sendable {
     /// Claims the pending run, starts it on the worker and relays in the background.
     func launch(_ s: Start) async throws -> Void {
         let lease = UUID().uuidString
+        guard case .success(let streaming) = RunStateMachine(.pending).next(.claim) else { throw LaunchError.claimRejected }
         let claimed = try await store.update(.appAgentRuns, workspaceId: s.workspaceId, id: s.runId,
-                                             set: ["status": .string(RunStatus.streaming.rawValue),
+                                             set: ["status": .string(streaming.rawValue),
                                                    "streamLease": ["id": .string(lease), "heartbeatAtMs": .int(Self.nowMs())],
                                                    "startedAt": .string(Self.iso()), "updatedAt": .string(Self.iso())],
                                              onlyIf: ["status": .string(RunStatus.pending.rawValue)])
@@ -52,7 +53,7 @@ final class RunRelay: Sendable {
             refusal = "\(error)"
         }
         if let refusal {
-            await finish(s, lease: lease, status: .failed, failure: ("worker_start_failed", refusal), result: nil, usage: nil)
+            await finish(s, lease: lease, event: .startFailed, failure: ("worker_start_failed", refusal), result: nil, usage: nil)
             throw LaunchError.workerRefused(refusal)
         }
         await announce(s, "run.stream_ready", status: .streaming)
@@ -100,7 +101,7 @@ final class RunRelay: Sendable {
         case "cancelled": ("user_stopped", "stopped by a viewer")
         default: ("worker_stream_failed", final.error ?? "the run failed")
         }
-        await finish(s, lease: lease, status: failure == nil ? .completed : .failed, failure: failure, result: result, usage: usage)
+        await finish(s, lease: lease, event: .finish(succeeded: failure == nil), failure: failure, result: result, usage: usage)
     }
 
     /// Keeps the lease alive while the relay runs, even when the runtime is quiet.
@@ -116,7 +117,8 @@ final class RunRelay: Sendable {
     }
 
     /// The lease-guarded terminal write, then the replay terminal marker and the announcements.
-    func finish(_ s: Start, lease: String, status: RunStatus, failure: (code: String, message: String)?, result: JSON?, usage: JSON?) async {
+    func finish(_ s: Start, lease: String, event: RunEvent, failure: (code: String, message: String)?, result: JSON?, usage: JSON?) async {
+        guard case .success(let status) = RunStateMachine(.streaming).next(event) else { return }
         var set: [String: JSON] = ["status": .string(status.rawValue), "finishedAt": .string(Self.iso()), "updatedAt": .string(Self.iso())]
         if let result { set["result"] = result }
         if let usage { set["usage"] = usage }
