@@ -40,12 +40,12 @@ final class RunWatchdog: Service, @unchecked Sendable {
                 guard let id = run["_id"]?.string, let ws = run["workspaceId"]?.string else { continue }
                 let beat = run["streamLease"]?["heartbeatAtMs"]?.int ?? run["createdAtMs"]?.int ?? 0
                 guard RunStateMachine.isStale(status: status, lastBeatMs: beat, nowMs: nowMs, staleAfterMs: staleAfterMs),
-                      case .success(let failed) = RunStateMachine(status).next(.staleRecovered) else { continue }
+                      case .success(let target) = RunStateMachine(status).next(.staleRecovered) else { continue }
                 var guardFields: Document = ["status": .string(status.rawValue)]
                 if let lease = run["streamLease"]?["id"] { guardFields["streamLease.id"] = lease }
                 let now = ISO8601DateFormatter().string(from: Date())
                 let won = (try? await store.update(.appAgentRuns, workspaceId: ws, id: id, set: [
-                    "status": .string(failed.rawValue), "finishedAt": .string(now), "updatedAt": .string(now),
+                    "status": .string(target.rawValue), "finishedAt": .string(now), "updatedAt": .string(now),
                     "failure": ["code": "stale_stream_recovered", "message": "the run's relay stopped reporting; it was failed by the watchdog"],
                 ], onlyIf: guardFields)) ?? false
                 guard won else { continue }
