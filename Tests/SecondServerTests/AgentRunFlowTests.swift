@@ -96,4 +96,31 @@ import Testing
         #expect(runEvents.contains { $0.contains(#""type":"run.completed""#) })
         #expect(!runEvents.contains { $0.contains("USE_TOOL") }, "workspace events carry ids and status only")
     }
+
+    /// The same tool path on every runtime: the CLI reads the broker URL and token from its own config
+    /// mechanism (claude --mcp-config, codex config.toml, opencode OPENCODE_CONFIG_CONTENT) and the call
+    /// comes back with the approved tool's data.
+    @Test(arguments: ["claude", "codex", "opencode"])
+    func appToolCallThroughTheBroker(runtime: String) async throws {
+        let model = try FakeModel.shared()
+        let s = try ServerProcess("serve", env: [:], config: try AgentCLIs.deployment(modelPort: model.port))
+        #expect(s.waitReady(), "\(s.log)")
+        defer { _ = s.stop() }
+        let port = s.webPort
+        let owner = person("olga", role: "owner")
+        _ = try await send(port, "GET", "/api/workspaces", owner)
+        let app = try await createApp(port, owner, runtime: runtime, files: ["agents.json": helperAgentsJSON])
+        let base = "/api/workspaces/acme/apps/\(app)"
+        #expect(try await send(port, "POST", "\(base)/agents/approve", owner).0 == 200)
+        let started = try await send(port, "POST", "\(base)/agent-runs", owner,
+                                     json: #"{"agentId":"helper","prompt":"Please USE_TOOL:lookup_item now","sourceVersion":"draft"}"#)
+        #expect(started.0 == 201, "\(started.1)")
+        let runId = object(started.1)["runId"] as? String ?? "?"
+        let events = try await readSSE(port, "\(base)/agent-runs/\(runId)/events", owner) { $0.last?.event == "end" }
+        #expect(events.last?.data.contains(#""status":"completed""#) == true, "\(events.suffix(3))\n\(s.log)")
+        #expect(events.contains { $0.data.contains("mcp__app_tools__lookup_item") }, "\(events.map(\.data))")
+        #expect(events.contains { $0.data.contains("tool_result") && $0.data.contains("widget-42") }, "\(events.map(\.data))")
+        let audit = try await send(port, "GET", "/api/workspaces/acme/audit-events", owner).1
+        #expect(audit.contains("tool.custom.mocked"))
+    }
 }
