@@ -1,3 +1,4 @@
+import Foundation
 import SecondCore
 
 /// The §11 example agents.json, verbatim.
@@ -53,3 +54,13 @@ func setting(_ json: JSON, _ path: [String], _ value: JSON?) -> JSON {
 
 /// The spec example with one tool edited, as text.
 func specWith(_ path: [String], _ value: JSON?) -> String { setting(parsed(specAgentsJSON), path, value).text }
+
+/// The manifests shipped in samples/app (kept valid by SampleManifestTests).
+enum SampleManifests {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path + "/samples/app"
+    }()
+    static func text(_ name: String) throws -> String { try String(contentsOfFile: root + "/" + name, encoding: .utf8) }
+}

@@ -55,7 +55,7 @@ import Testing
             #expect(names.contains(n), "\(n) missing from \(names) — run scripts/setup first")
         }
         for p in list {
-            #expect(p["abi"] as? String == "1.1")
+            #expect(p["abi"] as? String == "1.2")
             #expect((p["path"] as? String)?.hasSuffix(".so") == true)
             #expect(p["version"] is String)
             let components = try #require(p["components"] as? [[String: Any]])
@@ -96,7 +96,7 @@ import Testing
     @Test func versionReportsABI() throws {
         let r = try runSecond(["version", "--json"])
         #expect(r.status == 0)
-        #expect(r.out.contains(#""abi":"1.1""#))
+        #expect(r.out.contains(#""abi":"1.2""#))
     }
 
     @Test func serveStartsAndStopsCleanlyOnSIGTERM() throws {

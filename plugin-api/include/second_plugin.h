@@ -1,6 +1,7 @@
 /*
- * second_plugin.h — the Second Server plugin ABI, version 1.1.
- * (1.1 added the "second.identity.v1" extension; nothing of 1.0 changed.)
+ * second_plugin.h — the Second Server plugin ABI, version 1.2.
+ * (1.1 added the "second.identity.v1" extension; 1.2 documented the runtime spec members system_prompt,
+ * tmp, allowed_tools, max_turns, mcp.servers and the normalized event schema; nothing earlier changed.)
  *
  * This header is the whole contract between the Second Server host and a plugin shared library.
  * It is C11 and C++ clean and includes only <stdint.h>, <stddef.h> and <stdbool.h>, so a plugin can be
@@ -110,7 +111,7 @@ extern "C" {
 /* ================================================================================================ */
 
 #define SECOND_PLUGIN_ABI_MAJOR 1
-#define SECOND_PLUGIN_ABI_MINOR 1
+#define SECOND_PLUGIN_ABI_MINOR 2
 
 /** True when a struct filled by the other side (with its own struct_size) contains FIELD.
  *  `ptr` is evaluated more than once: pass a plain pointer variable. */
@@ -547,38 +548,74 @@ typedef struct second_oauth_provider_vtable {
 /**
  * Runtime driver (kind "runtime"): runs an agent CLI (or any command) for a session and turns its
  * output into normalized events. The driver describes commands; the HOST spawns them (host->spawn).
+ *
+ * Normalized events (SECOND_EVENT_JSON, one JSON object per emit, each with "v":1) follow the
+ * Claude-SDK shape the web understands (ABI 1.2 documents it; drivers built for 1.1 still load):
+ *   {"type":"system","subtype":"init","session_id":"..","providerSessionState":{"runtimeId","sessionId","format"}}
+ *   {"type":"stream_event","event":{"type":"content_block_start|content_block_delta|content_block_stop|message_start",..}}
+ *   {"type":"assistant","message":{"role":"assistant","content":[{"type":"text","text"}|{"type":"tool_use","id","name","input"}]}}
+ *   {"type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id","content"}]}}
+ *   {"type":"tool_output_delta",..} {"type":"tool_use_summary","summary":".."}
+ *   {"type":"result","total_cost_usd":N|null,"unpriced":bool,"duration_ms":N,"num_turns":N,"is_error":false,
+ *    "modelUsage":{"<model>":{"inputTokens","outputTokens","cacheReadInputTokens","cacheCreationInputTokens","costUSD"}}}
+ *   {"type":"error","error":".."}
+ * The host reads "system/init" for the session id to resume next turn, "result" for usage, and
+ * relays every event to viewers unchanged. Tool names are canonical (Read, Bash, mcp__<server>__<tool>).
+ * A CLI error hidden behind a success exit code (e.g. claude "is_error":true) is a failure: emit
+ * "error" and EXIT with an error. Events must never carry secrets (keys, the MCP token).
  */
 typedef struct second_runtime_driver_vtable {
     second_vtable_base base;
     /**
      * Writes availability JSON into out:
      *   {"v":1,"available":true,"version":"2.1.3","features":{"json_output":true,"resume":true}}
-     * Features are booleans only. May spawn a short probe (e.g. `cli --version`) and wait for it,
-     * within timeout_ms. Any thread.
+     * Features are booleans only; "reason" (short, no paths or keys) may explain available:false.
+     * May spawn a short probe (e.g. `cli --version`) through host->spawn and wait for it, within
+     * timeout_ms. Ownership: `out` is the host's, valid during the call. Any thread; may block up to
+     * timeout_ms.
      */
     second_status (*detect)(void *instance, uint32_t timeout_ms, second_out *out, second_error *err);
     /**
-     * Starts one turn of a session. spec_json (valid during the call):
-     *   {"v":1,"session_id":"..","prompt":"..","cwd":"/work/app","home":"/private/home",
-     *    "env":{"ANTHROPIC_API_KEY":".."},"model":"..","resume":"<runtime session id>"|null,
-     *    "timeout_ms":N,"mcp":{"url":"http://127.0.0.1:3001/mcp/s1","token":".."},"params":{...}}
+     * Starts one turn of a session. spec_json (host memory, valid only during the call; copy what you keep):
+     *   {"v":1,
+     *    "session_id":"<session key>",          builder: appId; app agent: "{appId}__agent__{runId}"
+     *    "prompt":"..","system_prompt":".."|null,
+     *    "cwd":"/abs/workdir",                   exists; the app's private working directory
+     *    "home":"/abs/home","tmp":"/abs/home/tmp",  exist, 0700, private per runtime and session key
+     *    "env":{..},                             non-secret variables the host allows (may be empty)
+     *    "model":".."|null,"params":{..},        runtime settings of the app (null model: driver default)
+     *    "resume":"<the runtime's own session id>"|null,
+     *    "timeout_ms":N,                         wall-clock limit of the turn; pass it to host->spawn
+     *    "allowed_tools":["mcp__app_tools__x","WebSearch"],  the only tools the turn may use
+     *    "max_turns":N|null,
+     *    "mcp":{"url":"http://127.0.0.1:3001/mcp/<id>","token":"..","servers":["second","app_tools","app_data"]}|null}
+     * (ABI 1.2 added system_prompt, tmp, allowed_tools, max_turns and mcp.servers; drivers ignore
+     * members they do not know.) Rules the driver keeps:
+     *   - the child environment holds only what the driver puts in the spawn spec (host->spawn adds
+     *     its own allowlist, never the server's environment): HOME/TMPDIR/XDG_* under "home", the
+     *     provider key of the driver's own config, the CLI's traffic opt-outs, and SECOND_MCP_TOKEN;
+     *   - the MCP token goes ONLY into the child env (never argv, never a file); each server's URL is
+     *     "<mcp.url>?server=<name>";
+     *   - stdin is "null" unless the driver writes to it.
      * sink: where the driver emits events; valid until close_session returns. The driver must emit
      * SECOND_EVENT_EXIT exactly once, last (also after cancel or a spawn failure).
      * On OK *out_session is the driver's session pointer for write_input/cancel/close_session.
-     * On error nothing is emitted and no session exists. Any thread; returns quickly.
+     * On error nothing is emitted and no session exists. Any thread; returns quickly (never waits
+     * for the turn).
      */
     second_status (*start_session)(void *instance, second_str spec_json, second_sink *sink,
                                    void **out_session, second_error *err);
     /** Optional (may be NULL → NOT_SUPPORTED). Sends input to a running session (e.g. a follow-up
-     *  message on a CLI that reads stdin). Any thread. */
+     *  message on a CLI that reads stdin). `data` is valid during the call. Any thread. */
     second_status (*write_input)(void *session, second_str data, second_error *err);
-    /** Cancels the session: interrupt, then terminate after the driver's grace period. Idempotent,
-     *  safe after the process exited. EXIT is still emitted (with an "error":"cancelled"). Any thread. */
+    /** Cancels the session: SIGINT to the process group, then SIGTERM and SIGKILL after the driver's
+     *  grace period. Idempotent, safe after the process exited. EXIT is still emitted (with
+     *  "error":"cancelled"). Any thread; returns at once. */
     void (*cancel)(void *session);
     /** Releases the session; after EXIT was emitted or to abandon it (kills what still runs).
      *  Called exactly once per session, and always before the instance's destroy (at shutdown the
      *  host calls stop, then close_session for each open session, then destroy). The sink must not
-     *  be used after this returns. */
+     *  be used after this returns. Any thread. */
     void (*close_session)(void *session);
 } second_runtime_driver_vtable;
 
