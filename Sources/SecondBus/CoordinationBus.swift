@@ -78,6 +78,9 @@ public protocol CoordinationBus: AnyObject, Sendable {
     // Run replay buffers (run:{runId}:replay:chunks LIST, :seq INCR, :terminal, channel :live).
     func replayReset(runId: String) async throws                          // DEL at stream start
     func replayAppend(runId: String, chunk: String) async throws -> UInt64 // ordered seq from 1; refreshes TTL; trims to cap
+    /// Several chunks in order, in one round trip (a relay appends what one network read delivered).
+    /// Returns the last seq. All or nothing: a terminated buffer takes none.
+    func replayAppend(runId: String, chunks: [String]) async throws -> UInt64
     /// Terminal marker (+ live notification); refreshes the TTL. A second finish is a no-op: the first status stays.
     func replayFinish(runId: String, status: String) async throws
     /// Every chunk with seq > cursor exactly once and in order, across the history/live boundary, then .terminal and the end.

@@ -32,12 +32,26 @@ public final class SSEStream: @unchecked Sendable {
     /// Sends one event. Returns false once the client is gone or the stream was closed.
     @discardableResult
     public func send(event: String? = nil, id: String? = nil, data: String) -> Bool {
-        var text = ""
-        if let id { text += "id: \(id)\n" }
-        if let event { text += "event: \(event)\n" }
-        for line in data.split(separator: "\n", omittingEmptySubsequences: false) { text += "data: \(line)\n" }
-        text += "\n"
-        return write(Array(text.utf8))
+        write(Self.frame(event: event, id: id, data: data))
+    }
+
+    /// Sends bytes already framed by `frame` (fan-out formats an event once for every viewer).
+    @discardableResult
+    public func send(frame: [UInt8]) -> Bool { write(frame) }
+
+    /// One event's wire bytes. JSON data has no newline, so the common case is a straight copy.
+    public static func frame(event: String? = nil, id: String? = nil, data: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.utf8.count + 32)
+        if let id { out += "id: ".utf8; out += id.utf8; out.append(10) }
+        if let event { out += "event: ".utf8; out += event.utf8; out.append(10) }
+        if !data.utf8.contains(10) {
+            out += "data: ".utf8; out += data.utf8; out.append(10)
+        } else {
+            for line in data.split(separator: "\n", omittingEmptySubsequences: false) { out += "data: ".utf8; out += line.utf8; out.append(10) }
+        }
+        out.append(10)
+        return out
     }
 
     /// Ends the stream after what is buffered has been sent.

@@ -102,7 +102,7 @@ public final class ServerRuntime: @unchecked Sendable {
                     if let b = bus, let url = URL(string: workerURL) {
                         let relay = RunRelay(store: s, bus: b, worker: WorkerClient(baseURL: url, token: c.internalToken),
                                              staleAfterSeconds: c.runs.staleAfterSeconds)
-                        AgentRunRoutes(records: records, relay: relay).install(on: router)
+                        AgentRunRoutes(records: records, relay: relay, fanout: RunFanout(bus: b)).install(on: router)
                         let watchdog = RunWatchdog(store: s, bus: b, staleAfterSeconds: c.runs.staleAfterSeconds)
                         try await watchdog.start()
                         started.append(watchdog)

@@ -24,6 +24,26 @@ extension Conformance {
         }
 
         @Test(arguments: BusKind.allCases)
+        func batchAppendsKeepOrderForHistoryAndLiveReaders(kind: BusKind) async throws {
+            try await withBus(kind) { bus in
+                let run = uid("run")
+                try await bus.replayReset(runId: run)
+                let live = Collector(try await bus.replayRead(runId: run, after: 0))
+                #expect(try await bus.replayAppend(runId: run, chunks: ["chunk-1", "chunk-2", "chunk-3"]) == 3)
+                #expect(try await bus.replayAppend(runId: run, chunk: "chunk-4") == 4)
+                #expect(try await bus.replayAppend(runId: run, chunks: ["chunk-5", "chunk-6"]) == 6)
+                await #expect(throws: BusError.self) { _ = try await bus.replayAppend(runId: run, chunks: []) }
+                try await bus.replayFinish(runId: run, status: "completed")
+                await #expect(throws: BusError.terminated) { _ = try await bus.replayAppend(runId: run, chunks: ["late"]) }
+                try await live.waitForEnd()
+                #expect(live.items == chunks(1...6) + [.terminal(status: "completed")])
+                let history = Collector(try await bus.replayRead(runId: run, after: 2))
+                try await history.waitForEnd()
+                #expect(history.items == chunks(3...6) + [.terminal(status: "completed")])
+            }
+        }
+
+        @Test(arguments: BusKind.allCases)
         func aReaderAttachedMidStreamContinuesLiveAndEndsAtTheTerminal(kind: BusKind) async throws {
             try await withBus(kind) { bus in
                 let run = uid("run")

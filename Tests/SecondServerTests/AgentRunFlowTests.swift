@@ -78,6 +78,16 @@ import Testing
         // A fresh viewer from the start sees the identical sequence.
         let replay = try await readSSE(port, "\(base)/agent-runs/\(runId)/events?cursor=0", member) { $0.last?.event == "end" }
         #expect(replay.map(\.data) == all.map(\.data))
+        // Several viewers at once, with different cursors, share one reader and each get their part.
+        let viewers = try await withThrowingTaskGroup(of: (UInt64, [SSEMessage]).self) { group in
+            for cursor: UInt64 in [0, 0, 2, 5, 7] {
+                group.addTask { (cursor, try await readSSE(port, "\(base)/agent-runs/\(runId)/events?cursor=\(cursor)", member) { $0.last?.event == "end" }) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for (cursor, got) in viewers {
+            #expect(got.dropLast().map(\.data) == Array(all.dropLast().map(\.data).dropFirst(Int(cursor))), "cursor \(cursor)")
+        }
 
         // The run record: completed, the triggering user from the session, usage accounted.
         let run = object(try await send(port, "GET", "\(base)/agent-runs/\(runId)", member).1)

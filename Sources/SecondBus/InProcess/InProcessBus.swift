@@ -75,14 +75,34 @@ public final class InProcessBus: CoordinationBus {
         try Validate.payload(chunk, "chunk")
         return try running { s throws(BusError) in
             let now = BusClock.nowMs()
-            var buffer = liveBuffer(&s, runId, now) ?? ReplayBuffer(expiresAtMs: 0)
-            let seq = try buffer.append(chunk, cap: settings.replayCap, expiresAtMs: now + ttlMs)
-            s.buffers[runId] = buffer
+            if liveBuffer(&s, runId, now) == nil { s.buffers[runId] = ReplayBuffer(expiresAtMs: 0) }
+            // Appends in place: copying the buffer out and back would copy every retained chunk per append.
+            let seq = try s.buffers[runId]!.append(chunk, cap: settings.replayCap, expiresAtMs: now + ttlMs)
             for (id, r) in s.readers[runId] ?? [:] where r.lastSeq < seq {
                 r.continuation.yield(.chunk(seq: seq, data: chunk))
                 s.readers[runId]?[id]?.lastSeq = seq
             }
             return seq
+        }
+    }
+
+    public func replayAppend(runId: String, chunks: [String]) async throws -> UInt64 {
+        try Validate.key(runId, "runId")
+        guard !chunks.isEmpty else { throw BusError.invalid("no chunks to append") }
+        for c in chunks { try Validate.payload(c, "chunk") }
+        return try running { s throws(BusError) in
+            let now = BusClock.nowMs()
+            if liveBuffer(&s, runId, now) == nil { s.buffers[runId] = ReplayBuffer(expiresAtMs: 0) }
+            if s.buffers[runId]!.terminal != nil { throw .terminated }
+            var last: UInt64 = 0
+            for chunk in chunks {
+                last = try s.buffers[runId]!.append(chunk, cap: settings.replayCap, expiresAtMs: now + ttlMs)
+                for (id, r) in s.readers[runId] ?? [:] where r.lastSeq < last {
+                    r.continuation.yield(.chunk(seq: last, data: chunk))
+                    s.readers[runId]?[id]?.lastSeq = last
+                }
+            }
+            return last
         }
     }
 

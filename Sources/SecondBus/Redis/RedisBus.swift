@@ -113,6 +113,23 @@ public final class RedisBus: CoordinationBus {
         return UInt64(seq)
     }
 
+    public func replayAppend(runId: String, chunks: [String]) async throws -> UInt64 {
+        try Validate.key(runId, "runId")
+        guard !chunks.isEmpty else { throw BusError.invalid("no chunks to append") }
+        for c in chunks { try Validate.payload(c, "chunk") }
+        let floor = try floorFor(runId)
+        let sentAt = BusClock.nowMs()
+        let args = RedisScripts.eval(RedisScripts.appendMany, keys: replayKeys(runId), args: [
+            ReplayWire.quote(BusClock.isoNow()), String(settings.replayTTLSeconds), String(settings.replayCap), String(floor),
+            RedisKeys.live(runId),
+        ] + chunks.map(ReplayWire.quote))
+        let reply = try await command(args)
+        guard let seq = reply.integer else { throw BusError.invalid("unexpected append reply") }
+        if seq < 0 { throw BusError.terminated }
+        noteFloor(runId, UInt64(seq), sentAt: sentAt)
+        return UInt64(seq)
+    }
+
     public func replayFinish(runId: String, status: String) async throws {
         try Validate.key(runId, "runId")
         try Validate.key(status, "status")

@@ -18,6 +18,24 @@ enum RedisScripts {
     return seq
     """
 
+    /// KEYS chunks, seq, terminal. ARGV quoted at, ttl s, cap, seq floor, live channel, then one quoted chunk
+    /// per argument. Appends and publishes each in order; returns the last seq, or -1 when terminated.
+    static let appendMany = """
+    if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+    local floor = tonumber(ARGV[4])
+    if floor > 0 and tonumber(redis.call('GET', KEYS[2]) or '0') < floor then redis.call('SET', KEYS[2], ARGV[4]) end
+    local seq = 0
+    for i = 6, #ARGV do
+      seq = redis.call('INCR', KEYS[2])
+      redis.call('RPUSH', KEYS[1], '{"seq":' .. seq .. ',"chunk":' .. ARGV[i] .. ',"at":' .. ARGV[1] .. '}')
+      redis.call('PUBLISH', ARGV[5], '{"type":"chunk","seq":' .. seq .. ',"chunk":' .. ARGV[i] .. '}')
+    end
+    redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+    redis.call('EXPIRE', KEYS[1], ARGV[2])
+    redis.call('EXPIRE', KEYS[2], ARGV[2])
+    return seq
+    """
+
     /// KEYS chunks, seq, terminal. ARGV quoted status, quoted at, ttl s, seq floor, live channel.
     /// Returns 1, or 0 when already finished (the first status stays).
     static let finish = """

@@ -11,6 +11,7 @@ import SecondApps
 struct AgentRunRoutes: Sendable {
     let records: AppRecords
     let relay: RunRelay
+    let fanout: RunFanout
     var store: any DocumentStore { records.store }
     var bus: any CoordinationBus { relay.bus }
 
@@ -118,29 +119,17 @@ struct AgentRunRoutes: Sendable {
             let raw = req.query["cursor"] ?? req.headers["last-event-id"] ?? "0"
             guard let cursor = UInt64(raw) else { return .error(400, "invalid_request", "cursor: a non-negative integer (the last event id you received)") }
             let status = RunStatus(rawValue: run["status"]?.string ?? "") ?? .pending
-            let snap = try await bus.replaySnapshot(runId: runId, after: cursor, limit: 0)
-            let stream = SSEStream()
+            let snap = try await bus.replaySnapshot(runId: runId, after: cursor, limit: 1)
+            // Room for a full replay buffer of backlog; a viewer that falls further behind is dropped
+            // and reconnects with its cursor.
+            let stream = SSEStream(maxBufferedBytes: 32 << 20)
             if status.isTerminal && !snap.exists {
                 // The replay buffer expired (1 h): only the outcome is left.
                 stream.send(event: "end", data: JSON.object(["status": .string(status.rawValue), "replayExpired": true]).text)
                 stream.finish()
                 return .sse(stream)
             }
-            let items = try await bus.replayRead(runId: runId, after: cursor)
-            let task = Task {
-                do {
-                    for try await item in items {
-                        switch item {
-                        case .chunk(let seq, let data): if !stream.send(id: String(seq), data: data) { return }
-                        case .terminal(let s): stream.send(event: "end", data: JSON.object(["status": .string(s)]).text)
-                        }
-                    }
-                } catch {
-                    stream.send(event: "error", data: JSON.object(["error": "stream_unavailable", "message": "the run's event stream is unavailable; reconnect with your cursor"]).text)
-                }
-                stream.finish()
-            }
-            stream.onClientGone { task.cancel() }
+            fanout.attach(runId: runId, cursor: cursor, stream: stream)
             return .sse(stream)
         }
     }

@@ -30,7 +30,9 @@ struct AppRecords: Sendable {
         switch await guardian.authorize(req, workspaceId: ws, p) {
         case .failure(let r): return r
         case .success(let (actor, role)):
-            do { return try await body(ws, actor, role) } catch let r as HTTPResponse { return r } catch { return Self.unavailable }
+            do { return try await body(ws, actor, role) } catch let r as HTTPResponse { return r }
+            catch let e as BusError { return .error(503, "bus_unavailable", "\(e)") }
+            catch { return Self.unavailable }
         }
     }
 

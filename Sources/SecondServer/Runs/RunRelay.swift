@@ -71,19 +71,25 @@ final class RunRelay: Sendable {
         while end == nil && failures < 5 {
             do {
                 let req = worker.streamRequest("sessions/\(key)/agent-run/\(s.runId)/events", query: "after=\(cursor)")
-                for try await m in SSEClient.open(req) {
-                    if m.data == "[DONE]" { break }
-                    if m.event == "end" {
-                        let o = (try? JSON.parse(m.data))?.object ?? [:]
-                        end = (o["status"]?.string ?? "failed", o["error"]?.string)
-                        continue
+                batches: for try await batch in SSEClient.openBatches(req) {
+                    var chunks: [String] = []
+                    for m in batch {
+                        if m.data == "[DONE]" { break }
+                        if m.event == "end" {
+                            let o = (try? JSON.parse(m.data))?.object ?? [:]
+                            end = (o["status"]?.string ?? "failed", o["error"]?.string)
+                            continue
+                        }
+                        guard let id = m.id, let n = Int(id), n > cursor else { continue }
+                        cursor = n
+                        if m.data.contains(#""type":"run_result""#), let o = (try? JSON.parse(m.data))?.object, o["type"]?.string == "run_result" {
+                            result = o["result"]; usage = o["usage"]
+                        }
+                        chunks.append(m.data)
                     }
-                    guard let id = m.id, let n = Int(id), n > cursor else { continue }
-                    cursor = n
-                    if m.data.contains(#""type":"run_result""#), let o = (try? JSON.parse(m.data))?.object, o["type"]?.string == "run_result" {
-                        result = o["result"]; usage = o["usage"]
-                    }
-                    _ = try await bus.replayAppend(runId: s.runId, chunk: m.data)
+                    // What one network read delivered goes to the replay buffer in one round trip.
+                    if !chunks.isEmpty { _ = try await bus.replayAppend(runId: s.runId, chunks: chunks) }
+                    if end != nil { break batches }
                 }
                 if end == nil { failures += 1 }
             } catch let e as SSEClient.Failure where e.status == 404 {

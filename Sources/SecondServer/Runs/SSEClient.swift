@@ -67,14 +67,26 @@ final class SSEClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { let status: Int; let description: String }
 
     private var parser = SSEParser()
-    private var continuation: AsyncThrowingStream<SSEMessage, any Error>.Continuation?
+    private var continuation: AsyncThrowingStream<[SSEMessage], any Error>.Continuation?
     private var status = 0
     private var errorBody: [UInt8] = []
     private let lock = NSLock()
 
+    /// One message at a time.
     static func open(_ request: URLRequest) -> AsyncThrowingStream<SSEMessage, any Error> {
-        let client = SSEClient()
+        let batches = openBatches(request)
         let (stream, c) = AsyncThrowingStream<SSEMessage, any Error>.makeStream()
+        let task = Task {
+            do { for try await batch in batches { for m in batch { c.yield(m) } }; c.finish() } catch { c.finish(throwing: error) }
+        }
+        c.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// The messages of each network read together, so a relay can store them in one round trip.
+    static func openBatches(_ request: URLRequest) -> AsyncThrowingStream<[SSEMessage], any Error> {
+        let client = SSEClient()
+        let (stream, c) = AsyncThrowingStream<[SSEMessage], any Error>.makeStream()
         client.continuation = c
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = 120     // heartbeats arrive every 15 s
@@ -101,7 +113,7 @@ final class SSEClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let messages = parser.feed(data)
         let c = continuation
         lock.unlock()
-        for m in messages { c?.yield(m) }
+        if !messages.isEmpty { c?.yield(messages) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {

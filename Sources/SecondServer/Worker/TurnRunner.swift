@@ -101,10 +101,15 @@ final class TurnRunner: @unchecked Sendable {
             }
             switch item.kind {
             case .event:
-                guard let parsed = try? JSON.parse(Data(item.data)), case .object(let o) = parsed, let type = o["type"]?.string else { continue }
-                if type == "system", o["subtype"]?.string == "init", let sid = o["session_id"]?.string { outcome.runtimeSessionId = sid }
-                if type == "result" { outcome.usage = Self.usage(o) }
-                if type == "assistant", let text = Self.text(of: o) { outcome.resultText = text }
+                // Events are relayed as the driver wrote them; only the few the worker reads itself are
+                // parsed (a full parse per event would dominate the relay's cost).
+                guard Self.looksLikeEvent(item.data) else { continue }
+                if Self.contains(item.data, Self.interesting), let parsed = try? JSON.parse(Data(item.data)), case .object(let o) = parsed {
+                    let type = o["type"]?.string
+                    if type == "system", o["subtype"]?.string == "init", let sid = o["session_id"]?.string { outcome.runtimeSessionId = sid }
+                    if type == "result" { outcome.usage = Self.usage(o) }
+                    if type == "assistant", let text = Self.text(of: o) { outcome.resultText = text }
+                }
                 onEvent(item.text)
             case .exit:
                 let exit = (try? JSON.parse(Data(item.data)))?.object ?? [:]
@@ -118,6 +123,33 @@ final class TurnRunner: @unchecked Sendable {
             }
         }
         return outcome
+    }
+
+    static let interesting: [[UInt8]] = [#""type":"system""#, #""type":"result""#, #""type":"assistant""#].map { Array($0.utf8) }
+    static let typeKey = Array(#""type":""#.utf8)
+
+    /// A JSON object with a "type" member, by its shape (drivers emit one compact object per event).
+    static func looksLikeEvent(_ b: [UInt8]) -> Bool {
+        b.first == UInt8(ascii: "{") && b.last == UInt8(ascii: "}") && contains(b, [typeKey])
+    }
+
+    static func contains(_ haystack: [UInt8], _ needles: [[UInt8]]) -> Bool {
+        haystack.withUnsafeBufferPointer { h in
+            needles.contains { n in
+                guard n.count <= h.count, let first = n.first else { return false }
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count && h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 
     /// The usage summary of a normalized `result` event (spec §9 usage shape).
