@@ -81,8 +81,10 @@ components:
     command/main: {command: ["$work/emit", "$K", "$PAUSE", "$RATE"], timeout_ms: 600000}
 YAML
   local log="$work/server-$label.log"
-  if [ -n "$redis" ]; then REDIS_URL="$redis" "$bin/second" serve --config "$work/deploy-$label.yaml" 2>"$log" &
-  else env -u REDIS_URL "$bin/second" serve --config "$work/deploy-$label.yaml" 2>"$log" & fi
+  # PERF=1: record a CPU profile of the server (perf report -i <work>/perf-<label>.data; use with KEEP=1).
+  local prof=(); [ -n "${PERF:-}" ] && prof=(perf record -q -F 499 -g -o "$work/perf-$label.data" --)
+  if [ -n "$redis" ]; then REDIS_URL="$redis" "${prof[@]}" "$bin/second" serve --config "$work/deploy-$label.yaml" 2>"$log" &
+  else env -u REDIS_URL "${prof[@]}" "$bin/second" serve --config "$work/deploy-$label.yaml" 2>"$log" & fi
   local spid=$!
   for _ in $(seq 1 1000); do grep -q '"msg":"ready"' "$log" 2>/dev/null && break; sleep 0.01; done
   grep -q '"msg":"ready"' "$log" || { echo "server ($label) did not start:" >&2; cat "$log" >&2; exit 1; }

@@ -134,3 +134,47 @@ import Testing
         #expect(audit.contains("tool.custom.mocked"))
     }
 }
+
+/// `second web` and `second worker` as separate processes: the web reaches the worker at WORKER_URL,
+/// the worker calls the web back at its one internal base URL (WEB_INTERNAL_URL) for tool calls.
+@Suite struct SplitRolesRunTests {
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    @Test func webAndWorkerApartRunAToolCallingAgent() async throws {
+        let model = try FakeModel.shared()
+        let config = try AgentCLIs.deployment(modelPort: model.port)
+        let webPort = try Self.freePort(), workerPort = try Self.freePort()
+        let token = "split-internal-token-0123456789abcdef0123"
+        let worker = try ServerProcess("worker", env: ["WORKER_PORT": String(workerPort), "INTERNAL_API_TOKEN": token,
+                                                       "WEB_INTERNAL_URL": "http://127.0.0.1:\(webPort)"], config: config)
+        #expect(worker.waitReady(), "\(worker.log)")
+        defer { _ = worker.stop() }
+        let web = try ServerProcess("web", env: ["PORT": String(webPort), "INTERNAL_API_TOKEN": token,
+                                                 "WORKER_URL": "http://127.0.0.1:\(workerPort)"], config: config)
+        #expect(web.waitReady(), "\(web.log)")
+        defer { _ = web.stop() }
+        let owner = person("olga", role: "owner")
+        _ = try await send(webPort, "GET", "/api/workspaces", owner)
+        let app = try await createApp(webPort, owner, runtime: "claude", files: ["agents.json": helperAgentsJSON])
+        let base = "/api/workspaces/acme/apps/\(app)"
+        #expect(try await send(webPort, "POST", "\(base)/agents/approve", owner).0 == 200)
+        let started = try await send(webPort, "POST", "\(base)/agent-runs", owner,
+                                     json: #"{"agentId":"helper","prompt":"Please USE_TOOL:lookup_item","sourceVersion":"draft"}"#)
+        #expect(started.0 == 201, "\(started.1)\n\(web.log)")
+        let runId = object(started.1)["runId"] as? String ?? "?"
+        let events = try await readSSE(webPort, "\(base)/agent-runs/\(runId)/events", owner) { $0.last?.event == "end" }
+        #expect(events.last?.data.contains("completed") == true, "\(events.suffix(2))\n\(worker.log)")
+        #expect(events.contains { $0.data.contains("tool_result") && $0.data.contains("widget-42") })
+    }
+}

@@ -86,7 +86,7 @@ final class RunFanout: @unchecked Sendable {
         hub.frames.append((seq, frame))
         if hub.frames.count - hub.head > cap { hub.head += 1 }
         if hub.head > 1024 && hub.head * 2 > hub.frames.count { hub.frames.removeFirst(hub.head); hub.head = 0 }
-        for v in hub.viewers.values where seq > v.cursor { v.stream.send(frame: frame) }
+        for (_, v) in hub.viewers where seq > v.cursor { v.stream.send(frame: frame) }
     }
 
     /// Sends the last frame to everyone and finishes their streams; later viewers start a new hub,

@@ -18,6 +18,8 @@ final class RunRelay: Sendable {
         staleAfterMs = Int64(staleAfterSeconds) * 1000
     }
 
+    static let runResult = Array(#""type":"run_result""#.utf8)
+
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
     static func iso() -> String { ISO8601DateFormatter().string(from: Date()) }
 
@@ -82,13 +84,19 @@ final class RunRelay: Sendable {
                         }
                         guard let id = m.id, let n = Int(id), n > cursor else { continue }
                         cursor = n
-                        if m.data.contains(#""type":"run_result""#), let o = (try? JSON.parse(m.data))?.object, o["type"]?.string == "run_result" {
+                        if TurnRunner.contains(Array(m.data.utf8), [Self.runResult]), let o = (try? JSON.parse(m.data))?.object,
+                           o["type"]?.string == "run_result" {
                             result = o["result"]; usage = o["usage"]
                         }
                         chunks.append(m.data)
                     }
                     // What one network read delivered goes to the replay buffer in one round trip.
-                    if !chunks.isEmpty { _ = try await bus.replayAppend(runId: s.runId, chunks: chunks) }
+                    if !chunks.isEmpty {
+                        failures = 0   // progress: a later break is a new incident
+                        _ = try await bus.replayAppend(runId: s.runId, chunks: chunks)
+                        Metrics.shared.increment("second_run_events_relayed_total", "Run events relayed from the worker into the replay buffer",
+                                                 by: Double(chunks.count))
+                    }
                     if end != nil { break batches }
                 }
                 if end == nil { failures += 1 }
@@ -132,6 +140,8 @@ final class RunRelay: Sendable {
         let won = (try? await store.update(.appAgentRuns, workspaceId: s.workspaceId, id: s.runId, set: set,
                                            onlyIf: ["status": "streaming", "streamLease.id": .string(lease)])) ?? false
         guard won else { return }
+        Metrics.shared.increment("second_agent_runs_total", "App-agent runs by final status and failure code",
+                                 labels: [("status", status.rawValue), ("code", failure?.code ?? "none")])
         try? await bus.replayFinish(runId: s.runId, status: status.rawValue)
         await announce(s, status == .completed ? "run.completed" : "run.failed", status: status)
         try? await store.insert(.auditEvents, workspaceId: s.workspaceId, [

@@ -12,7 +12,8 @@ final class AgentRunLog: @unchecked Sendable {
         var events: [String] = []
         var end: (status: String, error: String?)?
         var finishedAt: Date?
-        var listeners: [UUID: AsyncStream<Item>.Continuation] = [:]
+        /// Called in order under the log's lock (one run's events come from one producer); false = stop.
+        var listeners: [UUID: @Sendable (Item) -> Bool] = [:]
         init(runId: String, key: String) { self.runId = runId; self.key = key }
     }
 
@@ -33,45 +34,38 @@ final class AgentRunLog: @unchecked Sendable {
     func key(of runId: String) -> String? { lock.lock(); defer { lock.unlock() }; return runs[runId]?.key }
 
     func append(runId: String, _ json: String) {
-        lock.lock()
-        guard let r = runs[runId], r.end == nil else { lock.unlock(); return }
+        lock.lock(); defer { lock.unlock() }
+        guard let r = runs[runId], r.end == nil else { return }
         r.events.append(json)
-        let index = r.events.count
-        let ls = Array(r.listeners.values)
-        lock.unlock()
-        for l in ls { l.yield(.event(index: index, json: json)) }
+        let item = Item.event(index: r.events.count, json: json)
+        // Delivered under the lock: a follower's backlog and its live events can never interleave.
+        for (id, l) in r.listeners where !l(item) { r.listeners[id] = nil }
     }
 
     func finish(runId: String, status: String, error: String?) {
-        lock.lock()
-        guard let r = runs[runId], r.end == nil else { lock.unlock(); return }
+        lock.lock(); defer { lock.unlock() }
+        guard let r = runs[runId], r.end == nil else { return }
         r.end = (status, error)
         r.finishedAt = Date()
-        let ls = Array(r.listeners.values)
+        for l in r.listeners.values { _ = l(.end(status: status, error: error)) }
         r.listeners = [:]
-        lock.unlock()
-        for l in ls { l.yield(.end(status: status, error: error)); l.finish() }
     }
 
-    /// Events with index > `after` (1-based), then live ones, then the end. nil for an unknown run.
-    func follow(runId: String, after: Int) -> AsyncStream<Item>? {
+    /// Calls `onItem` with every event with index > `after` (1-based), then live ones, then the end,
+    /// in order, synchronously (it must not block). Returns a follower id, or nil for an unknown run.
+    func follow(runId: String, after: Int, _ onItem: @escaping @Sendable (Item) -> Bool) -> UUID? {
         lock.lock(); defer { lock.unlock() }
         guard let r = runs[runId] else { return nil }
-        let (stream, c) = AsyncStream<Item>.makeStream(bufferingPolicy: .unbounded)
-        for (i, e) in r.events.enumerated() where i + 1 > after { c.yield(.event(index: i + 1, json: e)) }
-        if let end = r.end {
-            c.yield(.end(status: end.status, error: end.error))
-            c.finish()
-        } else {
-            let id = UUID()
-            r.listeners[id] = c
-            c.onTermination = { [weak self, weak r] _ in
-                guard let self, let r else { return }
-                self.lock.lock(); r.listeners[id] = nil; self.lock.unlock()
-            }
+        for (i, e) in r.events.enumerated() where i + 1 > after {
+            if !onItem(.event(index: i + 1, json: e)) { return UUID() }
         }
-        return stream
+        if let end = r.end { _ = onItem(.end(status: end.status, error: end.error)); return UUID() }
+        let id = UUID()
+        r.listeners[id] = onItem
+        return id
     }
+
+    func unfollow(runId: String, id: UUID) { lock.lock(); runs[runId]?.listeners[id] = nil; lock.unlock() }
 
     var runningCount: Int { lock.lock(); defer { lock.unlock() }; return runs.values.filter { $0.end == nil }.count }
 

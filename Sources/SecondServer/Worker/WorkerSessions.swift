@@ -232,24 +232,25 @@ final class WorkerSessions: @unchecked Sendable {
     func followAgentRun(_ req: HTTPRequest) -> HTTPResponse {
         let runId = req.params["runId"] ?? ""
         let after = Int(req.query["after"] ?? req.headers["last-event-id"] ?? "0") ?? 0
-        guard let key = runs.key(of: runId), key == req.params["key"], let items = runs.follow(runId: runId, after: max(0, after)) else {
+        guard let key = runs.key(of: runId), key == req.params["key"] else {
             return .error(404, "run_not_found", "this worker has no run \(runId) for that session")
         }
-        let stream = SSEStream()
-        let task = Task {
-            for await item in items {
-                switch item {
-                case .event(let i, let json): if !stream.send(id: String(i), data: json) { return }
-                case .end(let status, let error):
-                    var o: [String: JSON] = ["status": .string(status)]
-                    if let error { o["error"] = .string(error) }
-                    stream.send(event: "end", data: JSON.object(o).text)
-                    stream.send(data: "[DONE]")
-                }
+        // The web relays a whole run; a burst must not get it dropped (it reconnects with its cursor if it is).
+        let stream = SSEStream(maxBufferedBytes: 32 << 20)
+        let follower = runs.follow(runId: runId, after: max(0, after)) { item in
+            switch item {
+            case .event(let i, let json): return stream.send(id: String(i), data: json)
+            case .end(let status, let error):
+                var o: [String: JSON] = ["status": .string(status)]
+                if let error { o["error"] = .string(error) }
+                stream.send(event: "end", data: JSON.object(o).text)
+                stream.send(data: "[DONE]")
+                stream.finish()
+                return false
             }
-            stream.finish()
         }
-        stream.onClientGone { task.cancel() }
+        guard let follower else { return .error(404, "run_not_found", "this worker has no run \(runId) for that session") }
+        stream.onClientGone { [runs] in runs.unfollow(runId: runId, id: follower) }
         return .sse(stream)
     }
 }
