@@ -73,7 +73,9 @@ final class RunRelay: Sendable {
         while end == nil && failures < 5 {
             do {
                 let req = worker.streamRequest("sessions/\(key)/agent-run/\(s.runId)/events", query: "after=\(cursor)")
-                batches: for try await batch in SSEClient.openBatches(req) {
+                let feed = SSEClient.start(req)
+                defer { feed.cancel() }
+                batches: while let batch = try await feed.take() {
                     var chunks: [String] = []
                     for m in batch {
                         if m.data == "[DONE]" { break }

@@ -62,40 +62,90 @@ struct SSEParser: Sendable {
     }
 }
 
-/// Reads an SSE endpoint as an async stream (URLSession delegate; Linux has no bytes(for:)).
+/// What an SSE connection has received and not yet been taken, handed over in one piece: a consumer
+/// that is busy (storing the previous batch) gets everything that arrived meanwhile at its next take,
+/// so batches grow with load instead of queueing one by one.
+final class SSEFeed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [SSEMessage] = []
+    private var ended: Result<Void, any Error>?
+    private var waiter: CheckedContinuation<[SSEMessage]?, any Error>?
+    fileprivate var cancelTransfer: (@Sendable () -> Void)?
+
+    fileprivate func put(_ ms: [SSEMessage]) {
+        lock.lock()
+        if let w = waiter { waiter = nil; lock.unlock(); w.resume(returning: ms); return }
+        pending += ms
+        lock.unlock()
+    }
+
+    fileprivate func finish(_ error: (any Error)?) {
+        lock.lock()
+        if ended == nil { ended = error.map { .failure($0) } ?? .success(()) }
+        let w = waiter, e = ended!
+        waiter = nil
+        lock.unlock()
+        guard let w else { return }
+        switch e { case .success: w.resume(returning: nil); case .failure(let err): w.resume(throwing: err) }
+    }
+
+    /// Every message received since the last take (waiting for at least one); nil at the end of the stream.
+    func take() async throws -> [SSEMessage]? {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<[SSEMessage]?, any Error>) in
+                lock.lock()
+                if !pending.isEmpty { let p = pending; pending = []; lock.unlock(); c.resume(returning: p); return }
+                if let e = ended {
+                    lock.unlock()
+                    switch e { case .success: c.resume(returning: nil); case .failure(let err): c.resume(throwing: err) }
+                    return
+                }
+                waiter = c
+                lock.unlock()
+            }
+        } onCancel: { self.cancel() }
+    }
+
+    /// Stops the transfer; a waiting take ends with CancellationError.
+    func cancel() {
+        lock.lock(); let c = cancelTransfer; cancelTransfer = nil; lock.unlock()
+        c?()
+        finish(CancellationError())
+    }
+}
+
+/// Reads an SSE endpoint (URLSession delegate; Linux has no bytes(for:)).
 final class SSEClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { let status: Int; let description: String }
 
     private var parser = SSEParser()
-    private var continuation: AsyncThrowingStream<[SSEMessage], any Error>.Continuation?
+    private let feed = SSEFeed()
     private var status = 0
     private var errorBody: [UInt8] = []
     private let lock = NSLock()
 
     /// One message at a time.
     static func open(_ request: URLRequest) -> AsyncThrowingStream<SSEMessage, any Error> {
-        let batches = openBatches(request)
+        let feed = start(request)
         let (stream, c) = AsyncThrowingStream<SSEMessage, any Error>.makeStream()
         let task = Task {
-            do { for try await batch in batches { for m in batch { c.yield(m) } }; c.finish() } catch { c.finish(throwing: error) }
+            do { while let batch = try await feed.take() { for m in batch { c.yield(m) } }; c.finish() } catch { c.finish(throwing: error) }
         }
-        c.onTermination = { _ in task.cancel() }
+        c.onTermination = { _ in task.cancel(); feed.cancel() }
         return stream
     }
 
-    /// The messages of each network read together, so a relay can store them in one round trip.
-    static func openBatches(_ request: URLRequest) -> AsyncThrowingStream<[SSEMessage], any Error> {
+    /// Starts the request; take batches from the feed, cancel it when done.
+    static func start(_ request: URLRequest) -> SSEFeed {
         let client = SSEClient()
-        let (stream, c) = AsyncThrowingStream<[SSEMessage], any Error>.makeStream()
-        client.continuation = c
         let config = URLSessionConfiguration.ephemeral
         config.timeoutIntervalForRequest = 120     // heartbeats arrive every 15 s
         config.timeoutIntervalForResource = 7 * 24 * 3600
         let session = URLSession(configuration: config, delegate: client, delegateQueue: nil)
         let task = session.dataTask(with: request)
-        c.onTermination = { _ in task.cancel(); session.invalidateAndCancel() }
+        client.feed.cancelTransfer = { task.cancel(); session.invalidateAndCancel() }
         task.resume()
-        return stream
+        return client.feed
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
@@ -111,16 +161,15 @@ final class SSEClient: NSObject, URLSessionDataDelegate, @unchecked Sendable {
             lock.unlock(); return
         }
         let messages = parser.feed(data)
-        let c = continuation
         lock.unlock()
-        if !messages.isEmpty { c?.yield(messages) }
+        if !messages.isEmpty { feed.put(messages) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        lock.lock(); let c = continuation; continuation = nil; let s = status; let body = errorBody; lock.unlock()
-        if let error { c?.finish(throwing: Failure(status: s, description: "stream broke: \(error.localizedDescription)")) }
-        else if s != 200 { c?.finish(throwing: Failure(status: s, description: "HTTP \(s): \(String(decoding: body, as: UTF8.self))")) }
-        else { c?.finish() }
+        lock.lock(); let s = status; let body = errorBody; lock.unlock()
+        if let error { feed.finish(Failure(status: s, description: "stream broke: \(error.localizedDescription)")) }
+        else if s != 200 { feed.finish(Failure(status: s, description: "HTTP \(s): \(String(decoding: body, as: UTF8.self))")) }
+        else { feed.finish(nil) }
         session.finishTasksAndInvalidate()
     }
 }
