@@ -48,7 +48,7 @@ final class ClaudeRuntime: RuntimeDriver {
                                            reason: "subprocess_env_scrub is on but bwrap (bubblewrap) is not on PATH")
             }
         }
-        let (version, error) = ProbeRunner.version(executable: exe, env: [:], timeoutMs: min(timeoutMilliseconds, 3000), context: context)
+        let (version, error) = ProbeRunner.version(executable: exe, env: PrivateEnvBuilder.probe(component: "claude", extra: config.extraEnv), timeoutMs: min(timeoutMilliseconds, 3000), context: context)
         return RuntimeAvailability(available: version != nil, version: version, features: features, reason: error)
     }
 

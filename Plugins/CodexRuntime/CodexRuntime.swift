@@ -29,7 +29,7 @@ final class CodexRuntime: RuntimeDriver {
             if case .failure(let m) = res { return RuntimeAvailability(available: false, features: features, reason: m) }
             return RuntimeAvailability(available: false, features: features)
         }
-        let (version, error) = ProbeRunner.version(executable: exe, env: [:], timeoutMs: min(timeoutMilliseconds, 3000), context: context)
+        let (version, error) = ProbeRunner.version(executable: exe, env: PrivateEnvBuilder.probe(component: "codex", extra: config.extraEnv), timeoutMs: min(timeoutMilliseconds, 3000), context: context)
         return RuntimeAvailability(available: version != nil, version: version, features: features, reason: error)
     }
 

@@ -30,9 +30,9 @@ final class OpenCodeRuntime: RuntimeDriver {
             if case .failure(let m) = res { return RuntimeAvailability(available: false, features: features, reason: m) }
             return RuntimeAvailability(available: false, features: features)
         }
-        let (version, verr) = ProbeRunner.version(executable: exe, env: [:], timeoutMs: min(timeoutMilliseconds, 3000), context: context)
+        let (version, verr) = ProbeRunner.version(executable: exe, env: PrivateEnvBuilder.probe(component: "opencode", extra: config.extraEnv), timeoutMs: min(timeoutMilliseconds, 3000), context: context)
         let help: ProbeRunner.Result
-        do { help = try ProbeRunner.run(argv: [exe, "run", "--help"], env: [:], timeoutMs: min(timeoutMilliseconds, 10000), context: context) }
+        do { help = try ProbeRunner.run(argv: [exe, "run", "--help"], env: PrivateEnvBuilder.probe(component: "opencode", extra: config.extraEnv), timeoutMs: min(timeoutMilliseconds, 10000), context: context) }
         catch let e as PluginError { return RuntimeAvailability(available: false, version: version, features: features, reason: Redactor.clip(e.message, limit: 300)) }
         if help.timedOut { return RuntimeAvailability(available: false, version: version, features: features, reason: "probe_failed: run --help timed out") }
         let supported = (help.stdout + help.stderr).contains("--format")

@@ -52,7 +52,7 @@ enum AgentCLIs {
     static var opencodeStandIn: String { Paths.root + "/Tests/Fixtures/opencode/opencode" }
 
     /// A deployment with trusted-header auth and the three runtime drivers pointed at the fake model.
-    static func deployment(modelPort: Int, extra: String = "") throws -> String {
+    static func deployment(modelPort: Int, moreRuntimes: String = "") throws -> String {
         let claude = try path("SECOND_TEST_CLAUDE_PATH"), codex = try path("SECOND_TEST_CODEX_PATH")
         let yaml = """
         auth: {mode: external}
@@ -64,7 +64,7 @@ enum AgentCLIs {
             claude/main: {executable: "\(claude)", base_url: "http://127.0.0.1:\(modelPort)", api_key: "fake-model-key", default_model: "claude-sonnet-4-5", cancel_grace_ms: 1500}
             codex/main: {executable: "\(codex)", base_url: "http://127.0.0.1:\(modelPort)/v1", api_key: "fake-model-key", default_model: "fake-model", cancel_grace_ms: 1500}
             opencode/main: {executable: "\(opencodeStandIn)", base_url: "http://127.0.0.1:\(modelPort)/v1", api_key: "fake-model-key", default_model: "second/fake-model", cancel_grace_ms: 1500}
-        \(extra)
+        \(moreRuntimes)
         """
         let file = NSTemporaryDirectory() + "agents-\(UUID().uuidString).yaml"
         try yaml.write(toFile: file, atomically: true, encoding: .utf8)

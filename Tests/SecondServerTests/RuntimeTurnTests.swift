@@ -14,11 +14,11 @@ import Testing
     final class Server: @unchecked Sendable {
         let process: ServerProcess
         let dataDir: String
-        init() throws {
+        init(moreRuntimes: String = "") throws {
             let model = try FakeModel.shared()
             dataDir = NSTemporaryDirectory() + "turns-\(UUID().uuidString)"
             process = try ServerProcess("serve", env: ["INTERNAL_API_TOKEN": RuntimeTurnTests.token, "SECOND_DATA_DIR": dataDir],
-                                        config: try AgentCLIs.deployment(modelPort: model.port))
+                                        config: try AgentCLIs.deployment(modelPort: model.port, moreRuntimes: moreRuntimes))
         }
     }
 
@@ -99,7 +99,10 @@ import Testing
     }
 
     @Test func badRequestsGetClearErrors() async throws {
-        let server = try Server()
+        // A second opencode whose `run --help` does not mention --format: no JSON events, so not usable.
+        let server = try Server(moreRuntimes: """
+                opencode/legacy: {executable: "\(AgentCLIs.opencodeStandIn)", base_url: "http://127.0.0.1:1/v1", extra_env: {OPENCODE_STANDIN_NO_FORMAT: "1"}}
+            """)
         let s = server.process
         #expect(s.waitReady(), "\(s.log)")
         defer { _ = s.stop() }
@@ -118,10 +121,13 @@ import Testing
         // Runtime detection: availability, version and boolean features only.
         let detect = try await send(w, "GET", "/v1/runtimes", auth).1
         let list = object(detect)["runtimes"] as? [[String: Any]] ?? []
-        #expect(list.count == 3 && list.allSatisfy { $0["available"] as? Bool == true }, "\(detect)")
+        #expect(list.count == 4, "\(detect)")
+        #expect(list.filter { $0["id"] as? String != "runtime.opencode/legacy" }.allSatisfy { $0["available"] as? Bool == true }, "\(detect)")
+        let legacy = list.first { $0["id"] as? String == "runtime.opencode/legacy" }
+        #expect((legacy?["features"] as? [String: Any])?["json_events"] as? Bool == false && legacy?["available"] as? Bool == false, "\(detect)")
         #expect(list.allSatisfy { ($0["features"] as? [String: Any] ?? [:]).values.allSatisfy { $0 is Bool } })
         #expect(!detect.contains("/work") && !detect.contains("fake-model-key"), "no paths or keys: \(detect)")
-        let opencode = list.first { $0["type"] as? String == "opencode" }
+        let opencode = list.first { $0["id"] as? String == "runtime.opencode/main" }
         #expect((opencode?["features"] as? [String: Any])?["json_events"] as? Bool == true)
         // The unauthenticated health route reports counts only.
         let health = try await send(w, "GET", "/healthz", [:]).1

@@ -39,6 +39,16 @@ public struct PrivateEnvBuilder: Sendable {
     /// An explicit driver variable (may be secret: the model key, SECOND_MCP_TOKEN).
     public mutating func set(_ name: String, _ value: String?) { env[name] = value }
 
+    /// The environment of a detection probe (`--version`, `run --help`): the operator's non-secret
+    /// `extra_env` and a throwaway private HOME, so a probe never reads or writes the server user's home.
+    public static func probe(component: String, extra: [String: String]?) -> [String: String] {
+        let home = NSTemporaryDirectory() + "second-probe-\(component)-\(getpid())"
+        try? ensureDirectory(home)
+        var b = PrivateEnvBuilder(specEnv: [:], home: home, tmp: home)
+        b.addExtra(extra)
+        return b.env
+    }
+
     /// Creates `path` (and parents) with mode 0700 if missing.
     public static func ensureDirectory(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
