@@ -56,12 +56,9 @@ final class OpenCodeRuntime: RuntimeDriver {
                                             secrets: secrets, durationClock: { Int((DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000) })
         let timeout = spec.timeoutMs ?? config.timeoutMs ?? 1_800_000
         // OpenCode: SIGTERM first (its SIGINT behaviour is undocumented), then SIGKILL.
-        let session = DriverSession(events: events, normalizer: normalizer, graceMs: config.cancelGraceMs ?? 2000,
-                                    cancelSignal: 15, timeoutMs: timeout, secrets: secrets)
-        try session.spawn(ProcessSpec(argv: inv.argv, env: inv.env, cwd: spec.cwd, stdin: "null", timeoutMs: timeout,
-                                      killGraceMs: config.cancelGraceMs ?? 2000, maxLineBytes: 16 << 20), context: context)
-        registry.add(session)
-        return session
+        return try DriverSession.launch(argv: inv.argv, env: inv.env, cwd: spec.cwd, events: events, normalizer: normalizer,
+                                        timeoutMs: timeout, graceMs: config.cancelGraceMs ?? 2000, cancelSignal: 15, secrets: secrets,
+                                        context: context, list: registry)
     }
 }
 

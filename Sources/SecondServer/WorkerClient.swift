@@ -4,17 +4,21 @@ import FoundationNetworking
 #endif
 import SecondCore
 
-/// The web's client for the worker (WORKER_URL), always sending the internal token.
+/// A client of the other role's internal API, always sending the internal token: the web's client
+/// for the worker (WORKER_URL), and the worker's for the web (worker.web_url). Errors name the peer
+/// and its address, never the token.
 public final class WorkerClient: Sendable {
     public let baseURL: URL
     private let token: String?
     private let session: URLSession
+    private let peer: String
 
-    public init(baseURL: URL, token: String?) {
+    public init(baseURL: URL, token: String?, peer: String = "worker", timeoutSeconds: Double = 5) {
         self.baseURL = baseURL
         self.token = token
+        self.peer = peer
         let c = URLSessionConfiguration.ephemeral
-        c.timeoutIntervalForRequest = 5
+        c.timeoutIntervalForRequest = timeoutSeconds
         session = URLSession(configuration: c)
     }
 
@@ -26,7 +30,7 @@ public final class WorkerClient: Sendable {
         if let token { req.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do { (data, response) = try await session.data(for: req) } catch {
-            throw Failure(description: "worker at \(baseURL.host ?? "?"):\(baseURL.port.map(String.init) ?? "?") is unreachable: \(error.localizedDescription)")
+            throw Failure(description: "\(peer) at \(baseURL.host ?? "?"):\(baseURL.port.map(String.init) ?? "?") is unreachable: \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         return (status, (try? JSON.parse(data)) ?? .null)
@@ -41,7 +45,7 @@ public final class WorkerClient: Sendable {
         req.httpBody = body.encoded()
         let (data, response): (Data, URLResponse)
         do { (data, response) = try await session.data(for: req) } catch {
-            throw Failure(description: "worker at \(baseURL.host ?? "?"):\(baseURL.port.map(String.init) ?? "?") is unreachable: \(error.localizedDescription)")
+            throw Failure(description: "\(peer) at \(baseURL.host ?? "?"):\(baseURL.port.map(String.init) ?? "?") is unreachable: \(error.localizedDescription)")
         }
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSON.parse(data)) ?? .null)
     }

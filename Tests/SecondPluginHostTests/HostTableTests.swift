@@ -13,7 +13,7 @@ import SecondPluginAPI
 
     @Test func tableDescribesItself() {
         #expect(api.struct_size == UInt32(MemoryLayout<second_host_api>.size))
-        #expect(api.abi_major == 1 && api.abi_minor == 1)
+        #expect(api.abi_major == 1 && api.abi_minor == UInt16(SECOND_PLUGIN_ABI_MINOR))
         #expect(String(cString: api.host_version) == HostTable.version)
         #expect(api.get_extension?("second.unknown.v1", 1) == nil, "unknown extensions are NULL")
         #expect(api.get_extension?(SECOND_EXT_SECRETS, 2) == nil, "a newer version than offered is NULL")

@@ -24,16 +24,9 @@ struct AppRecords: Sendable {
     static let unavailable = HTTPResponse.error(503, "store_unavailable", "the store is unavailable")
     static let notFound = HTTPResponse.error(404, "not_found", "no such app")
 
-    /// Authorizes `permission` in the workspace, then runs `body`; store errors become 503.
+    /// Authorizes `permission` in the workspace, then runs `body`; store and bus errors become 503.
     func workspace(_ req: HTTPRequest, _ p: Permission, _ body: (String, RequestGuard.Actor, Role) async throws -> HTTPResponse) async -> HTTPResponse {
-        let ws = req.params["workspaceId"] ?? ""
-        switch await guardian.authorize(req, workspaceId: ws, p) {
-        case .failure(let r): return r
-        case .success(let (actor, role)):
-            do { return try await body(ws, actor, role) } catch let r as HTTPResponse { return r }
-            catch let e as BusError { return .error(503, "bus_unavailable", "\(e)") }
-            catch { return Self.unavailable }
-        }
+        await guardian.run(req, p, body)
     }
 
     /// Like `workspace`, plus the app of the path and the viewer's access to it (404 when not visible).

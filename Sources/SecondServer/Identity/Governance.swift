@@ -29,12 +29,7 @@ struct Governance: Sendable {
 
     /// Runs `body` for an authorized actor; store errors become 503.
     func authorized(_ req: HTTPRequest, _ p: Permission, _ body: (String, RequestGuard.Actor, Role) async throws -> HTTPResponse) async -> HTTPResponse {
-        let ws = req.params["workspaceId"] ?? ""
-        switch await guardian.authorize(req, workspaceId: ws, p) {
-        case .failure(let r): return r
-        case .success(let (actor, role)):
-            do { return try await body(ws, actor, role) } catch let r as HTTPResponse { return r } catch { return Self.unavailable }
-        }
+        await guardian.run(req, p, body)
     }
 
     func membership(_ ws: String, _ userId: String) async throws -> Document? {

@@ -2,6 +2,7 @@ import Foundation
 import SecondCore
 import SecondHTTP
 import SecondStore
+import SecondBus
 import SecondPluginHost
 
 /// Resolves who a request belongs to (local session or the external provider chain) and decides
@@ -56,6 +57,19 @@ public final class RequestGuard: Sendable {
             return .success((actor, role))
         } catch {
             return .failure(.error(503, "store_unavailable", "the store is unavailable"))
+        }
+    }
+
+    /// Authorizes `p` in the path's workspace, then runs `body`; store and bus failures become 503.
+    func run(_ req: HTTPRequest, _ p: Permission, _ body: (String, Actor, Role) async throws -> HTTPResponse) async -> HTTPResponse {
+        let ws = req.params["workspaceId"] ?? ""
+        switch await authorize(req, workspaceId: ws, p) {
+        case .failure(let r): return r
+        case .success(let (actor, role)):
+            do { return try await body(ws, actor, role) }
+            catch let r as HTTPResponse { return r }
+            catch let e as BusError { return .error(503, "bus_unavailable", "\(e)") }
+            catch { return .error(503, "store_unavailable", "the store is unavailable") }
         }
     }
 

@@ -45,6 +45,20 @@ public final class DriverSession<N: StreamNormalizer>: RuntimeSession, @unchecke
         self.stderr = StderrTail(capacity: 20, secrets: self.secrets)
     }
 
+    /// The common start of a turn: a session over `normalizer`, its CLI spawned through the host with
+    /// stdin closed, the turn's wall-clock limit and long JSON lines allowed, registered in `list` so
+    /// the instance's stop cancels it.
+    public static func launch(argv: [String], env: [String: String], cwd: String?, events: EventSink, normalizer: N,
+                              timeoutMs: UInt64, graceMs: UInt64, cancelSignal: Int32, secrets: [String],
+                              context: InstanceContext, list: SessionList) throws -> DriverSession<N> {
+        let session = DriverSession(events: events, normalizer: normalizer, graceMs: graceMs, cancelSignal: cancelSignal,
+                                    timeoutMs: timeoutMs, secrets: secrets)
+        try session.spawn(ProcessSpec(argv: argv, env: env, cwd: cwd, stdin: "null", timeoutMs: timeoutMs,
+                                      killGraceMs: graceMs, maxLineBytes: 16 << 20), context: context)
+        list.add(session)
+        return session
+    }
+
     /// Registers work to run after the process ended (e.g. removing a per-turn file).
     public func onFinish(_ f: @escaping @Sendable () -> Void) { lock.lock(); cleanup.append(f); lock.unlock() }
 
