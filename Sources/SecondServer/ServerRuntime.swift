@@ -137,7 +137,8 @@ public final class ServerRuntime: @unchecked Sendable {
         s.host = host
         s.port = UInt16(port)
         s.threads = UInt32(deployment.config.threads)
-        s.maxBodyBytes = deployment.config.maxBodyBytes
+        // The worker takes whole app snapshots (up to 12 MiB of files) from the web, behind the internal token.
+        s.maxBodyBytes = role == "worker" ? max(deployment.config.maxBodyBytes, 16 << 20) : deployment.config.maxBodyBytes
         s.perfTrace = deployment.config.perfTrace
         s.role = role
         return s
