@@ -133,4 +133,36 @@ import Testing
         let health = try await send(w, "GET", "/healthz", [:]).1
         #expect(object(health)["sessions"] is Int && !health.contains("sessionState"), "\(health)")
     }
+
+    /// Claude's subprocess environment scrubbing (CLAUDE_CODE_SUBPROCESS_ENV_SCRUB) needs bubblewrap on
+    /// Linux: enabled, the runtime reports it and runs with it (scripts/test installs bubblewrap and socat).
+    @Test func claudeWithSubprocessEnvScrubbingRunsUnderBubblewrap() async throws {
+        let claude = try AgentCLIs.path("SECOND_TEST_CLAUDE_PATH")
+        let model = try FakeModel.shared()
+        let server = try Server(moreRuntimes: """
+                claude/scrub: {executable: "\(claude)", base_url: "http://127.0.0.1:\(model.port)", api_key: "fake-model-key", default_model: "claude-sonnet-4-5", subprocess_env_scrub: true}
+            """)
+        let s = server.process
+        #expect(s.waitReady(), "\(s.log)")
+        defer { _ = s.stop() }
+        let list = object(try await send(s.workerPort, "GET", "/v1/runtimes", auth).1)["runtimes"] as? [[String: Any]] ?? []
+        let scrub = list.first { $0["id"] as? String == "runtime.claude/scrub" }
+        let features = scrub?["features"] as? [String: Any]
+        #expect(scrub?["available"] as? Bool == true && features?["subprocess_env_scrub"] as? Bool == true
+                && features?["bubblewrap_available"] as? Bool == true, "\(list)")
+        let slow = Task { try await turn(s, key: "scrub-slow", runtime: "claude/scrub", prompt: "SLOW_STREAM please") }
+        var seen = false
+        for _ in 0..<100 where !seen {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            for pid in Self.runtimeProcesses(under: server.dataDir) {
+                let env = String(decoding: FileManager.default.contents(atPath: "/proc/\(pid)/environ") ?? Data(), as: UTF8.self)
+                if env.split(separator: "\0").contains("CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=1") { seen = true }
+            }
+        }
+        #expect(seen, "the claude process runs with CLAUDE_CODE_SUBPROCESS_ENV_SCRUB=1")
+        _ = try await send(s.workerPort, "POST", "/sessions/scrub-slow/cancel", auth, json: "{}")
+        _ = try await slow.value
+        let text = try await turn(s, key: "scrub-text", runtime: "claude/scrub", prompt: "Say hello")
+        #expect(text.contains { $0.data.contains("Hello from the fake model.") }, "\(text.map(\.data).suffix(3))\n\(s.log)")
+    }
 }
