@@ -210,4 +210,33 @@ import Testing
         foreign["workspaceId"] = "globex"
         #expect(try await send(port, "POST", "/api/internal/app-data-read", internalAuth, json: jsonText(foreign)).0 == 403)
     }
+
+    /// Tenancy: every app and run route answers 404 — never 403, never data — to a member of another
+    /// workspace, whether it names the app under its own workspace or under the app's.
+    @Test func everyAppRouteIsTenancyScoped() async throws {
+        let s = try server()
+        #expect(s.waitReady(), "\(s.log)")
+        defer { _ = s.stop() }
+        let port = s.webPort
+        let owner = person("olga", role: "owner"), outsider = person("gina", role: "owner", org: "globex")
+        for p in [owner, outsider] { _ = try await send(port, "GET", "/api/workspaces", p) }
+        let app = try await createApp(port, owner, runtime: "claude", files: ["agents.json": helperAgentsJSON])
+        let routes: [(String, String, String?)] = [
+            ("GET", "", nil), ("PATCH", "", #"{"name":"x"}"#), ("DELETE", "", nil),
+            ("GET", "/source", nil), ("PUT", "/source", #"{"files":{"a.txt":"x"}}"#), ("GET", "/agents", nil),
+            ("POST", "/agents/approve", nil), ("POST", "/publish", #"{"teamIds":["x"]}"#), ("POST", "/reviews/r1", #"{"decision":"approve"}"#),
+            ("GET", "/integrations", nil), ("GET", "/agent-runs", nil), ("POST", "/agent-runs", #"{"agentId":"helper","prompt":"hi"}"#),
+            ("GET", "/agent-runs/r1", nil), ("GET", "/agent-runs/r1/events", nil), ("POST", "/agent-runs/r1/stop", nil),
+        ]
+        for ws in ["acme", "globex"] {
+            for (method, suffix, body) in routes {
+                let (status, answer) = try await send(port, method, "/api/workspaces/\(ws)/apps/\(app)\(suffix)", outsider, json: body)
+                #expect(status == 404, "\(method) \(ws)/apps/…\(suffix) → \(status) \(answer)")
+                #expect(!answer.contains("helper") && !answer.contains("Inventory"), "no data leaks: \(answer)")
+            }
+        }
+        #expect(try await send(port, "GET", base(app), owner).0 == 200, "the app is still there")
+    }
+
+    func base(_ app: String) -> String { "/api/workspaces/acme/apps/\(app)" }
 }
